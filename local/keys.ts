@@ -1,0 +1,31 @@
+// LOCAL ONLY. `keys.ts init <file>` makes the signing key; `keys.ts env <file>` prints the key
+// variables of .local/env (shell- and dotenv-readable).
+import {
+  createKeysFile,
+  functionJwks,
+  legacyRoleJwt,
+  loadKeys,
+  LOCAL_PUBLISHABLE_KEY,
+  LOCAL_SECRET_KEY,
+} from "./auth-keys.ts";
+
+const [command, path] = Deno.args;
+if (!path) throw new Error("usage: keys.ts init|env <keys.json>");
+
+if (command === "init") {
+  await Deno.writeTextFile(path, JSON.stringify(await createKeysFile(), null, 2), { mode: 0o600 });
+} else if (command === "env") {
+  const keys = await loadKeys(path);
+  const vars: Record<string, string> = {
+    SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
+    SUPABASE_SECRET_KEY: LOCAL_SECRET_KEY,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: LOCAL_PUBLISHABLE_KEY }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: LOCAL_SECRET_KEY }),
+    SUPABASE_ANON_KEY: await legacyRoleJwt(keys, "anon"),
+    SUPABASE_SERVICE_ROLE_KEY: await legacyRoleJwt(keys, "service_role"),
+    SUPABASE_JWKS: JSON.stringify(functionJwks(keys)),
+  };
+  for (const [name, value] of Object.entries(vars)) console.log(`${name}='${value}'`);
+} else {
+  throw new Error(`unknown command ${command}`);
+}

@@ -1,0 +1,52 @@
+// The environment Supabase injects into every function, plus our own settings, parsed once.
+import { z } from "zod";
+import { ServerMisconfigured } from "./errors.ts";
+
+const jsonRecord = z.string().transform((text, ctx) => {
+  try {
+    return z.record(z.string(), z.string()).parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON object of strings" });
+    return z.NEVER;
+  }
+});
+
+const jwks = z.string().transform((text, ctx) => {
+  try {
+    return z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON Web Key Set" });
+    return z.NEVER;
+  }
+});
+
+const EnvSchema = z.object({
+  SUPABASE_URL: z.url(),
+  SUPABASE_DB_URL: z.string().min(1),
+  SUPABASE_PUBLISHABLE_KEYS: jsonRecord.optional(),
+  SUPABASE_SECRET_KEYS: jsonRecord.optional(),
+  SUPABASE_JWKS: jwks.optional(),
+  /** Overrides the expected `iss` of user JWTs (default: SUPABASE_URL + /auth/v1). */
+  SB_JWT_ISSUER: z.string().optional(),
+  /** Microsoft hosts; the local stack points them at the emulator. */
+  GRAPH_BASE_URL: z.url().default("https://graph.microsoft.com"),
+  LOGIN_BASE_URL: z.url().default("https://login.microsoftonline.com"),
+  /** Seconds a worker may run before it hands its jobs back (Edge Functions have wall-clock limits). */
+  WORKER_BUDGET_SECONDS: z.coerce.number().positive().max(400).default(50),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** The parsed environment. A missing or malformed variable is named, its value never shown. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(Deno.env.toObject());
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ");
+    throw new ServerMisconfigured(`environment variables missing or invalid: ${names}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
