@@ -1,9 +1,11 @@
 -- Platform schedules. Each enqueues work (de-duplicated) and wakes its worker; none does the work.
 create function private.schedule_health_check() returns bigint
-language sql volatile set search_path = ''
+language plpgsql volatile set search_path = ''
 as $$
-  select private.enqueue_job('health', dedup_key => 'health');
-  select private.wake_worker('health');
+begin
+  perform private.enqueue_job('health', dedup_key => 'health');
+  return private.wake_worker('health');
+end
 $$;
 
 revoke all on function private.schedule_health_check() from public, anon, authenticated;

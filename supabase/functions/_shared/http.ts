@@ -63,7 +63,7 @@ export interface Context {
   };
 }
 
-export type Handler = (ctx: Context) => Promise<unknown>;
+export type Handler = (ctx: Context) => unknown;
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -6,7 +6,7 @@ import { HttpError } from "./errors.ts";
 import { log, redact } from "./log.ts";
 
 export interface Job<P = Record<string, unknown>> {
-  id: number;
+  id: string; // bigint, as postgres.js returns it
   kind: string;
   account_id: string | null;
   payload: P;
@@ -32,7 +32,7 @@ export interface JobContext {
   deadline: number;
 }
 
-export type JobHandler<P> = (job: Job<P>, ctx: JobContext) => Promise<Outcome>;
+export type JobHandler<P> = (job: Job<P>, ctx: JobContext) => Outcome | Promise<Outcome>;
 
 export interface DrainOptions {
   kind: string;
