@@ -32,6 +32,7 @@ create unique index jobs_live_dedup_key on private.jobs (dedup_key) where status
 create index jobs_claimable on private.jobs (kind, run_after) where status = 'queued';
 create index jobs_leased on private.jobs (kind, locked_until) where status = 'running';
 create index jobs_finished on private.jobs (finished_at) where status in ('done', 'dead');
+create index jobs_account_id on private.jobs (account_id);
 
 -- Only workers (service role) touch the queue; RLS stays on as a second lock.
 alter table private.jobs enable row level security;
