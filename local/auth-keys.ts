@@ -8,10 +8,12 @@ export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-charact
 
 export interface KeysFile {
   signing_key: jose.JWK; // private ES256 JWK with kid
+  sealing_keys: string; // TOKEN_ENCRYPTION_KEYS: kid:base64url,...
 }
 
 export interface LocalKeys {
   kid: string;
+  sealingKeys: string;
   privateKey: CryptoKey;
   publicJwk: jose.JWK;
   legacySecret: Uint8Array;
@@ -20,7 +22,11 @@ export interface LocalKeys {
 export async function createKeysFile(): Promise<KeysFile> {
   const { privateKey } = await jose.generateKeyPair("ES256", { extractable: true });
   const jwk = await jose.exportJWK(privateKey);
-  return { signing_key: { ...jwk, alg: "ES256", use: "sig", kid: crypto.randomUUID() } };
+  const sealingKey = jose.base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  return {
+    signing_key: { ...jwk, alg: "ES256", use: "sig", kid: crypto.randomUUID() },
+    sealing_keys: `local-${new Date().toISOString().slice(0, 10)}:${sealingKey}`,
+  };
 }
 
 export async function loadKeys(path: string): Promise<LocalKeys> {
@@ -28,6 +34,7 @@ export async function loadKeys(path: string): Promise<LocalKeys> {
   const { d: _d, ...publicJwk } = file.signing_key;
   return {
     kid: file.signing_key.kid!,
+    sealingKeys: file.sealing_keys,
     privateKey: await jose.importJWK(file.signing_key, "ES256") as CryptoKey,
     publicJwk,
     legacySecret: new TextEncoder().encode(LOCAL_JWT_SECRET),

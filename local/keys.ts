@@ -13,7 +13,10 @@ const [command, path] = Deno.args;
 if (!path) throw new Error("usage: keys.ts init|env <keys.json>");
 
 if (command === "init") {
-  await Deno.writeTextFile(path, JSON.stringify(await createKeysFile(), null, 2), { mode: 0o600 });
+  // Keep what exists (tokens were signed and sealed with it); add what a newer version needs.
+  const existing = await Deno.readTextFile(path).then(JSON.parse).catch(() => ({}));
+  const merged = { ...await createKeysFile(), ...existing };
+  await Deno.writeTextFile(path, JSON.stringify(merged, null, 2), { mode: 0o600 });
 } else if (command === "env") {
   const keys = await loadKeys(path);
   const vars: Record<string, string> = {
@@ -24,6 +27,7 @@ if (command === "init") {
     SUPABASE_ANON_KEY: await legacyRoleJwt(keys, "anon"),
     SUPABASE_SERVICE_ROLE_KEY: await legacyRoleJwt(keys, "service_role"),
     SUPABASE_JWKS: JSON.stringify(functionJwks(keys)),
+    TOKEN_ENCRYPTION_KEYS: keys.sealingKeys,
   };
   for (const [name, value] of Object.entries(vars)) console.log(`${name}='${value}'`);
 } else {

@@ -1,6 +1,7 @@
 // The environment Supabase injects into every function, plus our own settings, parsed once.
 import { z } from "zod";
 import { ServerMisconfigured } from "./errors.ts";
+import { parseSealingKeys, type SealingKey } from "./sealed.ts";
 
 const jsonRecord = z.string().transform((text, ctx) => {
   try {
@@ -31,6 +32,15 @@ const EnvSchema = z.object({
   /** Microsoft hosts; the local stack points them at the emulator. */
   GRAPH_BASE_URL: z.url().default("https://graph.microsoft.com"),
   LOGIN_BASE_URL: z.url().default("https://login.microsoftonline.com"),
+  /** Keys that seal tokens and secrets at rest: `kid:base64url,...`, the first one current. */
+  TOKEN_ENCRYPTION_KEYS: z.string().transform((text, ctx) => {
+    try {
+      return parseSealingKeys(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }).optional(),
   /** Seconds a worker may run before it hands its jobs back (Edge Functions have wall-clock limits). */
   WORKER_BUDGET_SECONDS: z.coerce.number().positive().max(400).default(50),
 });
@@ -38,6 +48,13 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 let cached: Env | undefined;
+
+/** The sealing keys; a function that stores tokens cannot run without them. */
+export function sealingKeys(): SealingKey[] {
+  const keys = env().TOKEN_ENCRYPTION_KEYS;
+  if (!keys) throw new ServerMisconfigured("TOKEN_ENCRYPTION_KEYS is not set");
+  return keys;
+}
 
 /** The parsed environment. A missing or malformed variable is named, its value never shown. */
 export function env(): Env {
