@@ -1,5 +1,5 @@
-// LOCAL ONLY. `keys.ts init <file>` makes the signing key; `keys.ts env <file>` prints the key
-// variables of .local/env (shell- and dotenv-readable).
+// LOCAL ONLY. `keys.ts init <file>` makes the signing and sealing keys; `keys.ts env <file>`
+// prints the key variables of .local/env (shell- and dotenv-readable), with the emulator's app.
 import {
   createKeysFile,
   functionJwks,
@@ -8,6 +8,7 @@ import {
   LOCAL_PUBLISHABLE_KEY,
   LOCAL_SECRET_KEY,
 } from "./auth-keys.ts";
+import { DEFAULT_APP } from "./graph-emulator/defaults.ts";
 
 const [command, path] = Deno.args;
 if (!path) throw new Error("usage: keys.ts init|env <keys.json>");
@@ -28,6 +29,9 @@ if (command === "init") {
     SUPABASE_SERVICE_ROLE_KEY: await legacyRoleJwt(keys, "service_role"),
     SUPABASE_JWKS: JSON.stringify(functionJwks(keys)),
     TOKEN_ENCRYPTION_KEYS: keys.sealingKeys,
+    // The product's Entra app, as registered in the emulator.
+    M365_CLIENT_ID: DEFAULT_APP.clientId,
+    M365_CLIENT_SECRET: DEFAULT_APP.clientSecret,
   };
   for (const [name, value] of Object.entries(vars)) console.log(`${name}='${value}'`);
 } else {

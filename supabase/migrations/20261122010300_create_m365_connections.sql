@@ -1,10 +1,13 @@
 -- Delegated Microsoft 365 connections: one signed-in Microsoft user (tid + oid) connected for a
 -- purpose (read or write) in an account. Tokens are JWEs in private.oauth_tokens, never here.
+-- An admin connects mailboxes for the whole account (scope 'account', e.g. the help-desk inbox);
+-- any agent may connect their own (scope 'personal', seen only by them and the admins).
 create table public.m365_connections (
   id uuid primary key default gen_random_uuid(),
   account_id uuid not null references public.accounts (id) on delete cascade,
   organization_id uuid,
   purpose text not null check (purpose in ('read', 'write')),
+  scope text not null default 'account' check (scope in ('account', 'personal')),
   tenant_id uuid not null,
   object_id uuid not null,
   user_principal_name text,
@@ -31,7 +34,10 @@ comment on column public.m365_connections.status_reason is
 
 alter table public.m365_connections enable row level security;
 create policy "m365_connections: members read" on public.m365_connections
-  for select to authenticated using (account_id in (select authz.account_ids('viewer')));
+  for select to authenticated
+  using (account_id in (select authz.account_ids('admin'))
+         or (account_id in (select authz.account_ids('viewer'))
+             and (scope = 'account' or connected_by = (select auth.uid()))));
 -- Connections are created by oauth-callback (service role) after Microsoft's consent.
 -- Admins change any connection; agents only the ones they connected; viewers none.
 create policy "m365_connections: admins or their connector change" on public.m365_connections

@@ -6,6 +6,7 @@ create table private.oauth_states (
   account_id uuid not null references public.accounts (id) on delete cascade,
   requested_by uuid not null references auth.users (id) on delete cascade,
   purpose text not null check (purpose in ('read', 'write')),
+  scope text not null check (scope in ('account', 'personal')),
   organization_id uuid,
   code_verifier_jwe text not null,
   nonce text not null,

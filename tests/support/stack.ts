@@ -34,10 +34,19 @@ export async function sessionFor(
   return await userSessionJwt(await localKeys(), SUPABASE_URL, user, options);
 }
 
+/** supabase/seed.sql */
 export const SEEDED = {
-  mspOwner: { id: "11111111-1111-4111-8111-111111111111", email: "owner@northwind-msp.test" },
-  mspAgent: { id: "22222222-2222-4222-8222-222222222222", email: "agent@northwind-msp.test" },
-  helpdeskOwner: { id: "33333333-3333-4333-8333-333333333333", email: "owner@contoso-helpdesk.test" },
+  mspOwner: { id: "11111111-1111-4111-8111-111111111111", email: "owner@adatum-msp.test" },
+  mspAgent: { id: "22222222-2222-4222-8222-222222222222", email: "agent@adatum-msp.test" },
+  mspViewer: { id: "44444444-4444-4444-8444-444444444444", email: "viewer@adatum-msp.test" },
+  helpdeskOwner: { id: "33333333-3333-4333-8333-333333333333", email: "owner@northwind-support.test" },
+  mspAccount: "a1000000-0000-4000-8000-000000000001",
+  helpdeskAccount: "a2000000-0000-4000-8000-000000000002",
+  organizations: {
+    contoso: "0a000000-0000-4000-8000-00000000c001",
+    fabrikam: "0a000000-0000-4000-8000-00000000f001",
+    tailspin: "0a000000-0000-4000-8000-00000000d001",
+  },
 };
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */

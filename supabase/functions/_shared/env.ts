@@ -1,6 +1,7 @@
 // The environment Supabase injects into every function, plus our own settings, parsed once.
 import { z } from "zod";
 import { ServerMisconfigured } from "./errors.ts";
+import type { DelegatedApp } from "./oauth.ts";
 import { parseSealingKeys, type SealingKey } from "./sealed.ts";
 
 const jsonRecord = z.string().transform((text, ctx) => {
@@ -41,6 +42,17 @@ const EnvSchema = z.object({
       return z.NEVER;
     }
   }).optional(),
+  /** The product's multi-tenant Entra app (delegated sign-in). */
+  M365_CLIENT_ID: z.uuid().optional(),
+  M365_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Who may sign in: `organizations` (any work account), `common`, or a tenant id. */
+  M365_AUTHORITY: z.string().regex(/^[A-Za-z0-9.-]+$/).default("organizations"),
+  /** Where Microsoft sends people back; default: this project's oauth-callback function. */
+  OAUTH_REDIRECT_URI: z.url().optional(),
+  /** Origins (or URL prefixes) oauth-authorize may send people back to afterwards, comma-separated. */
+  OAUTH_REDIRECT_ALLOWLIST: z.string().default(""),
+  /** The scheduled refresh renews tokens that expire within this many hours. */
+  REFRESH_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Seconds a worker may run before it hands its jobs back (Edge Functions have wall-clock limits). */
   WORKER_BUDGET_SECONDS: z.coerce.number().positive().max(400).default(50),
 });
@@ -54,6 +66,21 @@ export function sealingKeys(): SealingKey[] {
   const keys = env().TOKEN_ENCRYPTION_KEYS;
   if (!keys) throw new ServerMisconfigured("TOKEN_ENCRYPTION_KEYS is not set");
   return keys;
+}
+
+/** The product's delegated app as the OAuth code needs it. */
+export function delegatedApp(): DelegatedApp {
+  const e = env();
+  if (!e.M365_CLIENT_ID || !e.M365_CLIENT_SECRET) {
+    throw new ServerMisconfigured("M365_CLIENT_ID and M365_CLIENT_SECRET are not set");
+  }
+  return {
+    clientId: e.M365_CLIENT_ID,
+    clientSecret: e.M365_CLIENT_SECRET,
+    loginBaseUrl: e.LOGIN_BASE_URL,
+    authority: e.M365_AUTHORITY,
+    redirectUri: e.OAUTH_REDIRECT_URI ?? new URL("/functions/v1/oauth-callback", e.SUPABASE_URL).href,
+  };
 }
 
 /** The parsed environment. A missing or malformed variable is named, its value never shown. */

@@ -56,6 +56,16 @@ export class UpstreamError extends HttpError {
   }
 }
 
+/**
+ * Microsoft is throttling or briefly down: try again after `retryAfterSeconds`. A worker re-queues
+ * the job for then; a person gets a 502 with Retry-After.
+ */
+export class RetryLater extends HttpError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(502, "microsoft_unavailable", message);
+  }
+}
+
 /** 500: our side is misconfigured (the message names what, never its value). */
 export class ServerMisconfigured extends HttpError {
   constructor(message: string) {

@@ -1,9 +1,9 @@
 // The HTTP shell every function shares: CORS, caller identification, zod-parsed input, and the
 // envelope {status_code, data, error, error_code} with errors mapped to statuses.
 import { z } from "zod";
-import { admit, type AuthMode, type Caller, identify } from "./auth.ts";
+import { admit, type AuthMode, type Caller, identify, type UserClaims } from "./auth.ts";
 import { asService, asUser, type Tx } from "./db.ts";
-import { BadRequest, HttpError, MethodNotAllowed, Unauthorized } from "./errors.ts";
+import { BadRequest, HttpError, MethodNotAllowed, RetryLater, Unauthorized } from "./errors.ts";
 import { log } from "./log.ts";
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -12,6 +12,9 @@ export const CORS_HEADERS: Record<string, string> = {
   "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
   "Access-Control-Max-Age": "86400",
 };
+
+/** JSON bodies our functions accept are small; anything bigger is refused before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface Envelope<T = unknown> {
   status_code: number;
@@ -26,9 +29,14 @@ export function reply(data: unknown, status = 200, headers: HeadersInit = {}): R
   return Response.json(body, { status, headers: { ...CORS_HEADERS, ...headers } });
 }
 
-export function replyError(status: number, code: string, message: string): Response {
+export function replyError(
+  status: number,
+  code: string,
+  message: string,
+  headers: HeadersInit = {},
+): Response {
   const body: Envelope = { status_code: status, data: null, error: message, error_code: code };
-  return Response.json(body, { status, headers: CORS_HEADERS });
+  return Response.json(body, { status, headers: { ...CORS_HEADERS, ...headers } });
 }
 
 /** Turn zod issues into one line a person can act on: `field: what is wrong; ...`. */
@@ -50,7 +58,11 @@ export interface Context {
   req: Request;
   method: string;
   url: URL;
+  /** The path after the function's slug: `/m365-credentials/validate` gives "validate". */
+  route: string;
   caller: Caller;
+  /** The signed-in user's claims (401 when the caller is not a user). */
+  user(): UserClaims;
   /** Query string parsed by `schema` (400 on mismatch). */
   query<S extends z.ZodType>(schema: S): z.infer<S>;
   /** JSON body parsed by `schema` (400 on mismatch); an empty body reads as `{}`. */
@@ -90,10 +102,25 @@ function context(req: Request, caller: Caller): Context {
     req,
     method: req.method,
     url,
+    route: url.pathname.split("/").slice(2).join("/").replace(/\/$/, ""),
     caller,
+    user: () => {
+      if (caller.kind !== "user") {
+        throw new Unauthorized("this action needs a user session", "user_session_required");
+      }
+      return caller.claims;
+    },
     query: (schema) => parse(schema, Object.fromEntries(url.searchParams), "query"),
     body: async (schema) => {
-      const text = await req.text();
+      const declared = Number(req.headers.get("content-length") ?? 0);
+      const text = declared > MAX_BODY_BYTES ? "" : await req.text();
+      if (declared > MAX_BODY_BYTES || text.length > MAX_BODY_BYTES) {
+        throw new HttpError(
+          413,
+          "payload_too_large",
+          `request body is larger than ${MAX_BODY_BYTES / 1024} KiB`,
+        );
+      }
       let json: unknown = {};
       if (text.trim() !== "") {
         try {
@@ -125,6 +152,10 @@ const PG_STATUS: Record<string, [number, string, string]> = {
 
 /** Map anything thrown to a response, logging what we may log. */
 export function errorResponse(error: unknown): Response {
+  if (error instanceof RetryLater) {
+    const retryAfter = String(Math.ceil(error.retryAfterSeconds));
+    return replyError(error.status, error.code, error.message, { "Retry-After": retryAfter });
+  }
   if (error instanceof HttpError) return replyError(error.status, error.code, error.message);
   const pgCode = (error as { name?: string; code?: string })?.name === "PostgresError"
     ? (error as { code: string }).code

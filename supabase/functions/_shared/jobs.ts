@@ -2,7 +2,9 @@
 // and record each outcome. Edge Functions have wall-clock limits, so a worker stops claiming when
 // its budget is spent and hands unfinished work back with a checkpoint.
 import type { Sql } from "./db.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError, RetryLater } from "./errors.ts";
+
+export { RetryLater };
 import { log, redact } from "./log.ts";
 
 export interface Job<P = Record<string, unknown>> {
@@ -17,14 +19,6 @@ export interface Job<P = Record<string, unknown>> {
 
 /** A handler either finishes (`done`, with a result to keep) or hands back a checkpoint. */
 export type Outcome = { done: unknown } | { release: unknown };
-
-/** Throw to retry the job after a given delay (e.g. Graph's Retry-After) instead of the backoff. */
-export class RetryLater extends Error {
-  constructor(message: string, readonly retryAfterSeconds: number) {
-    super(message);
-    this.name = "RetryLater";
-  }
-}
 
 export interface JobContext {
   worker: string;
@@ -58,7 +52,7 @@ const LEASE_MARGIN_MS = 60_000;
 
 /** The message kept in last_error: what went wrong, never a secret. */
 export function jobErrorMessage(error: unknown): string {
-  if (error instanceof HttpError || error instanceof RetryLater) return error.message;
+  if (error instanceof HttpError) return error.message;
   const err = error instanceof Error ? error : new Error(String(error));
   return redact(`${err.name}: ${err.message}`).slice(0, 2000);
 }
