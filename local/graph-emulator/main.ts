@@ -1,24 +1,26 @@
-// LOCAL ONLY. Microsoft identity platform + Graph emulator (placeholder until issue #3):
-// serves HTTPS with the local CA's certificate and answers its own health probe.
-function flag(name: string, fallback?: string): string {
+// LOCAL ONLY. Microsoft identity platform + Microsoft Graph emulator over HTTPS.
+// deno run --allow-net --allow-read --allow-env local/graph-emulator/main.ts
+//   [--port 54340] [--cert .local/certs/emulator.pem] [--key .local/certs/emulator.key] [--seed 1] [--size small]
+import { DEFAULT_PORT, DEFAULT_SEED, DEFAULT_SIZE } from "./defaults.ts";
+import { createEmulator } from "./emulator.ts";
+import { type Size, SIZES } from "./world/types.ts";
+
+function flag(name: string, fallback: string): string {
   const i = Deno.args.indexOf(`--${name}`);
-  const value = i >= 0 ? Deno.args[i + 1] : fallback;
-  if (value === undefined) throw new Error(`missing --${name}`);
-  return value;
+  return i >= 0 && Deno.args[i + 1] !== undefined ? Deno.args[i + 1] : fallback;
 }
 
+const size = flag("size", DEFAULT_SIZE);
+if (!SIZES.includes(size as Size)) throw new Error(`--size must be one of ${SIZES.join(", ")}`);
+const seed = Number(flag("seed", String(DEFAULT_SEED)));
+if (!Number.isInteger(seed)) throw new Error("--seed must be an integer");
+
+const emulator = await createEmulator({ seed, size: size as Size });
 Deno.serve({
   hostname: "127.0.0.1",
-  port: Number(flag("port", "54340")),
-  cert: await Deno.readTextFile(flag("cert")),
-  key: await Deno.readTextFile(flag("key")),
-  onListen: ({ port }) => console.log(`graph emulator (placeholder) on https://localhost:${port}`),
-}, (req) => {
-  const url = new URL(req.url);
-  if (url.pathname === "/_emulator/health") return Response.json({ status: "ok" });
-  return Response.json({
-    error: { code: "NotImplemented", message: "This operation target is not yet supported." },
-  }, {
-    status: 501,
-  });
-});
+  port: Number(flag("port", String(DEFAULT_PORT))),
+  cert: await Deno.readTextFile(flag("cert", ".local/certs/emulator.pem")),
+  key: await Deno.readTextFile(flag("key", ".local/certs/emulator.key")),
+  onListen: ({ port }) =>
+    console.log(`graph emulator on https://localhost:${port} (seed ${seed}, size ${size})`),
+}, emulator.handler);

@@ -1,0 +1,5 @@
+// The feature areas the emulator runs with. Mail and posture add themselves here.
+import { directoryPlugin } from "./endpoints/directory.ts";
+import type { EmulatorPlugin } from "./plugin.ts";
+
+export const DEFAULT_PLUGINS: readonly EmulatorPlugin[] = [directoryPlugin];
