@@ -33,7 +33,7 @@ export const listOrganization = endpoint({
       status: 200,
       body: {
         "@odata.context": contextUrl(ctx.origin, "organization", select, false),
-        value: [project(org, select, Object.keys(org))],
+        value: [project(org, select, Object.keys(org), "organization")],
       },
     };
   },
@@ -53,7 +53,7 @@ export const getOrganization = endpoint({
       status: 200,
       body: {
         "@odata.context": contextUrl(ctx.origin, "organization", select, true),
-        ...project(org, select, Object.keys(org)),
+        ...project(org, select, Object.keys(org), "organization"),
       },
     };
   },

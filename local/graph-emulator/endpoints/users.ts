@@ -6,7 +6,6 @@ import { contextUrl, countRequested, project, requireEventual, selectedPropertie
 import { pageOf } from "../graph/paging.ts";
 import { holdsAny } from "../graph/principal.ts";
 import { DIRECTORY } from "../graph/workloads.ts";
-import { allProperties, graphSchema } from "../schema/csdl.ts";
 import type { User } from "../world/types.ts";
 
 /** What GET /users and GET /users/{id} return without $select. */
@@ -120,13 +119,7 @@ function userJson(ctx: EndpointContext, user: User, select: string[] | null): Re
   const computed: Record<string, unknown> = { ...user.graph };
   if (select?.includes("signInActivity")) computed.signInActivity = signInActivity(ctx, user);
   if (select?.includes("mailboxSettings")) computed.mailboxSettings = user.mailbox?.settings ?? null;
-  const props = allProperties(graphSchema(), "user");
-  return project(
-    computed,
-    select,
-    DEFAULT_USER_PROPERTIES,
-    (name) => props.get(name)?.collection ? [] : null,
-  );
+  return project(computed, select, DEFAULT_USER_PROPERTIES, "user");
 }
 
 /** Needs AuditLog.Read.All and an Entra ID P1 tenant, each with its own 403. */

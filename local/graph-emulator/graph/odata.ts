@@ -1,6 +1,6 @@
 // OData query handling shared by endpoints: $select (checked against the CSDL), projections,
 // @odata.context URLs, $count with ConsistencyLevel.
-import { allProperties, graphSchema, qualifiedName } from "../schema/csdl.ts";
+import { allProperties, graphSchema, type PropertyDef, qualifiedName } from "../schema/csdl.ts";
 import type { EndpointContext } from "./endpoint.ts";
 import { badRequest, directoryBadRequest } from "./errors.ts";
 
@@ -37,16 +37,38 @@ export function selectedProperties(ctx: EndpointContext, type: string): string[]
   return out;
 }
 
-/** The entity's selected properties (or its default set), in the order asked for. */
+/** The entity's selected properties (or its default set), in the order asked for. A selected
+ * property the entity lacks comes back as Graph sends unset values of its CSDL type. */
 export function project(
   entity: Record<string, unknown>,
   select: readonly string[] | null,
   defaults: readonly string[],
-  missing: (name: string) => unknown = () => null,
+  type: string,
 ): Record<string, unknown> {
+  const props = allProperties(graphSchema(), type);
   const out: Record<string, unknown> = {};
-  for (const name of select ?? defaults) out[name] = name in entity ? entity[name] : missing(name);
+  for (const name of select ?? defaults) {
+    const def = props.get(name);
+    out[name] = name in entity ? entity[name] : def ? unsetValue(def) : null;
+  }
   return out;
+}
+
+/** Unset values: [] for collections, null when nullable, else the type's zero value (Graph sends
+ * `0001-01-01T08:00:00Z` for an unset non-nullable date such as `birthday`). */
+function unsetValue(def: PropertyDef): unknown {
+  if (def.collection) return [];
+  if (def.nullable) return null;
+  switch (def.type) {
+    case "Edm.DateTimeOffset":
+      return "0001-01-01T08:00:00Z";
+    case "Edm.Boolean":
+      return false;
+    case "Edm.String":
+      return "";
+    default:
+      return def.type.startsWith("Edm.") ? 0 : null;
+  }
 }
 
 /** `https://host/v1.0/$metadata#users(id,displayName)/$entity`. */

@@ -90,7 +90,8 @@ export function mailboxSettings(
       endTime: "17:00:00.0000000",
       timeZone: { name: regional.timeZone },
     },
-    userPurpose: { value: purpose },
+    // v1.0 types this as the userPurpose enum; older docs samples show `{ "value": "user" }`.
+    userPurpose: purpose,
     dateFormat: regional.dateFormat,
     timeFormat: regional.timeFormat,
     delegateMeetingMessageDeliveryOptions: "sendToDelegateOnly",

@@ -1,0 +1,170 @@
+// Fidelity checker: does a JSON payload use only properties that exist on its Graph type in the
+// v1.0 CSDL, with compatible values? Handles inheritance, derived types named by @odata.type,
+// complex types, collections, enums (incl. flags), nullability and annotations. Reusable:
+//   assertConforms(body, "user"); assertCollectionConforms(body, "message");
+import {
+  allProperties,
+  graphSchema,
+  isDerivedFrom,
+  isOpen,
+  type PropertyDef,
+  qualifiedName,
+} from "../../local/graph-emulator/schema/csdl.ts";
+
+export interface CheckOptions {
+  /** Dynamic properties allowed on open types, by qualified type name (e.g. secure score's
+   * `microsoft.graph.controlScore`: ["implementationStatus"]). Only accepted if the type is open. */
+  dynamic?: Record<string, readonly string[]>;
+}
+
+const ANNOTATION = /^@(odata\.[A-Za-z]+|microsoft\.graph\.[A-Za-z.]+|removed)$/;
+
+const PRIMITIVE: Record<string, (v: unknown) => boolean> = {
+  "Edm.String": (v) => typeof v === "string",
+  "Edm.Boolean": (v) => typeof v === "boolean",
+  "Edm.Int16": Number.isInteger,
+  "Edm.Int32": Number.isInteger,
+  "Edm.Int64": Number.isInteger,
+  "Edm.Byte": Number.isInteger,
+  "Edm.SByte": Number.isInteger,
+  "Edm.Double": (v) => typeof v === "number" || v === "NaN" || v === "INF" || v === "-INF",
+  "Edm.Single": (v) => typeof v === "number" || v === "NaN" || v === "INF" || v === "-INF",
+  "Edm.Decimal": (v) => typeof v === "number",
+  "Edm.Guid": (v) =>
+    typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  "Edm.DateTimeOffset": (v) =>
+    typeof v === "string" &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/.test(v),
+  "Edm.Date": (v) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v),
+  "Edm.TimeOfDay": (v) => typeof v === "string" && /^\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$/.test(v),
+  "Edm.Duration": (v) => typeof v === "string" && /^-?P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(v),
+  "Edm.Binary": (v) => typeof v === "string" && /^[A-Za-z0-9+/_-]*={0,2}$/.test(v),
+  "Edm.Stream": (v) => typeof v === "string",
+  "Edm.Untyped": () => true,
+};
+
+/** Problems found in `value` as an instance of `type` (short or qualified name); empty = conforms. */
+export function conformanceProblems(value: unknown, type: string, opts: CheckOptions = {}): string[] {
+  const problems: string[] = [];
+  checkStructured(value, qualifiedName(type), "$", problems, opts);
+  return problems;
+}
+
+export function assertConforms(value: unknown, type: string, opts: CheckOptions = {}): void {
+  const problems = conformanceProblems(value, type, opts);
+  if (problems.length) throw new Error(`not a valid ${type}:\n  ${problems.join("\n  ")}`);
+}
+
+/** A collection response: `value` items are `type`, other members are annotations. */
+export function assertCollectionConforms(body: unknown, type: string, opts: CheckOptions = {}): void {
+  const problems: string[] = [];
+  if (typeof body !== "object" || body === null || !Array.isArray((body as { value?: unknown }).value)) {
+    throw new Error("not a collection response (no value array)");
+  }
+  for (const key of Object.keys(body)) {
+    if (key !== "value" && !ANNOTATION.test(key)) problems.push(`$.${key}: not an annotation`);
+  }
+  (body as { value: unknown[] }).value.forEach((item, i) =>
+    checkStructured(item, qualifiedName(type), `$.value[${i}]`, problems, opts)
+  );
+  if (problems.length) throw new Error(`not a valid collection of ${type}:\n  ${problems.join("\n  ")}`);
+}
+
+function checkStructured(
+  value: unknown,
+  typeName: string,
+  path: string,
+  problems: string[],
+  opts: CheckOptions,
+): void {
+  const schema = graphSchema();
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.push(`${path}: expected an object of ${typeName}`);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  let actual = typeName;
+  const odataType = record["@odata.type"];
+  if (odataType !== undefined) {
+    const named = typeof odataType === "string" ? odataType.replace(/^#/, "") : "";
+    if (!schema.types.has(named) || !isDerivedFrom(schema, named, typeName)) {
+      problems.push(`${path}: @odata.type ${String(odataType)} is not ${typeName} or derived from it`);
+      return;
+    }
+    actual = named;
+  }
+  if (!schema.types.has(actual)) {
+    problems.push(`${path}: unknown type ${actual}`);
+    return;
+  }
+  const props = allProperties(schema, actual);
+  for (const [key, v] of Object.entries(record)) {
+    const at = key.indexOf("@");
+    if (at === 0) {
+      if (!ANNOTATION.test(key)) problems.push(`${path}.${key}: unknown annotation`);
+      continue;
+    }
+    if (at > 0) {
+      if (!props.has(key.slice(0, at)) || !ANNOTATION.test(key.slice(at))) {
+        problems.push(`${path}.${key}: annotation of an unknown property`);
+      }
+      continue;
+    }
+    const def = props.get(key);
+    if (def) checkValue(v, def, `${path}.${key}`, problems, opts);
+    else if (!(isOpen(schema, actual) && opts.dynamic?.[actual]?.includes(key))) {
+      problems.push(`${path}.${key}: no property '${key}' on ${actual}`);
+    }
+  }
+}
+
+function checkValue(
+  v: unknown,
+  def: PropertyDef,
+  path: string,
+  problems: string[],
+  opts: CheckOptions,
+): void {
+  if (def.collection) {
+    if (!Array.isArray(v)) {
+      problems.push(`${path}: expected Collection(${def.type}), got ${JSON.stringify(v)}`);
+      return;
+    }
+    v.forEach((item, i) => checkSingle(item, def, `${path}[${i}]`, problems, opts));
+    return;
+  }
+  checkSingle(v, def, path, problems, opts);
+}
+
+function checkSingle(
+  v: unknown,
+  def: PropertyDef,
+  path: string,
+  problems: string[],
+  opts: CheckOptions,
+): void {
+  const schema = graphSchema();
+  if (v === null) {
+    if (!def.nullable) problems.push(`${path}: null but ${def.type} is not nullable`);
+    return;
+  }
+  const type = schema.typeDefinitions.get(def.type) ?? def.type;
+  const primitive = PRIMITIVE[type];
+  if (primitive) {
+    if (!primitive(v)) problems.push(`${path}: ${JSON.stringify(v)} is not ${type}`);
+    return;
+  }
+  const enumDef = schema.enums.get(type);
+  if (enumDef) {
+    const names = typeof v === "string" ? (enumDef.flags ? v.split(",").map((s) => s.trim()) : [v]) : [];
+    if (!names.length || names.some((n) => !enumDef.members.has(n))) {
+      problems.push(`${path}: ${JSON.stringify(v)} is not a member of ${type}`);
+    }
+    return;
+  }
+  if (schema.types.has(type)) {
+    checkStructured(v, type, path, problems, opts);
+    return;
+  }
+  problems.push(`${path}: unknown type ${type}`);
+}
