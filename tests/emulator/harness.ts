@@ -74,7 +74,7 @@ export function withEmulator(fn: (h: Harness) => Promise<void>, opts?: EmulatorO
   };
 }
 
-export const CONTOSO = TENANT_IDS.contoso;
+export const CONTOSO: string = TENANT_IDS.contoso;
 
 export function tokenRequest(
   h: Harness,
@@ -163,7 +163,7 @@ export interface WorldUser {
   mailbox: string | null;
 }
 
-export async function tenantUsers(h: Harness, tenant = CONTOSO): Promise<WorldUser[]> {
+export async function tenantUsers(h: Harness, tenant: string = CONTOSO): Promise<WorldUser[]> {
   const world = await h.control<{ tenants: { id: string; users: WorldUser[] }[] }>("world");
   return world.tenants.find((t) => t.id === tenant)!.users;
 }
