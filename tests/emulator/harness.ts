@@ -167,3 +167,9 @@ export async function tenantUsers(h: Harness, tenant: string = CONTOSO): Promise
   const world = await h.control<{ tenants: { id: string; users: WorldUser[] }[] }>("world");
   return world.tenants.find((t) => t.id === tenant)!.users;
 }
+
+/** The status, with any unread body discarded (Deno's tests flag leaked bodies). */
+export async function statusOf(r: Response): Promise<number> {
+  if (!r.bodyUsed) await r.body?.cancel();
+  return r.status;
+}
