@@ -46,7 +46,7 @@ const PRIMITIVE: Record<string, (v: unknown) => boolean> = {
 /** Problems found in `value` as an instance of `type` (short or qualified name); empty = conforms. */
 export function conformanceProblems(value: unknown, type: string, opts: CheckOptions = {}): string[] {
   const problems: string[] = [];
-  checkStructured(value, qualifiedName(type), "$", problems, opts);
+  checkStructured(value, qualifiedName(type), "$", { problems, opts });
   return problems;
 }
 
@@ -65,21 +65,21 @@ export function assertCollectionConforms(body: unknown, type: string, opts: Chec
     if (key !== "value" && !ANNOTATION.test(key)) problems.push(`$.${key}: not an annotation`);
   }
   (body as { value: unknown[] }).value.forEach((item, i) =>
-    checkStructured(item, qualifiedName(type), `$.value[${i}]`, problems, opts)
+    checkStructured(item, qualifiedName(type), `$.value[${i}]`, { problems, opts })
   );
   if (problems.length) throw new Error(`not a valid collection of ${type}:\n  ${problems.join("\n  ")}`);
 }
 
-function checkStructured(
-  value: unknown,
-  typeName: string,
-  path: string,
-  problems: string[],
-  opts: CheckOptions,
-): void {
+/** What a walk over a payload collects, and the options it honours. */
+interface Walk {
+  problems: string[];
+  opts: CheckOptions;
+}
+
+function checkStructured(value: unknown, typeName: string, path: string, w: Walk): void {
   const schema = graphSchema();
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    problems.push(`${path}: expected an object of ${typeName}`);
+    w.problems.push(`${path}: expected an object of ${typeName}`);
     return;
   }
   const record = value as Record<string, unknown>;
@@ -88,83 +88,71 @@ function checkStructured(
   if (odataType !== undefined) {
     const named = typeof odataType === "string" ? odataType.replace(/^#/, "") : "";
     if (!schema.types.has(named) || !isDerivedFrom(schema, named, typeName)) {
-      problems.push(`${path}: @odata.type ${String(odataType)} is not ${typeName} or derived from it`);
+      w.problems.push(`${path}: @odata.type ${String(odataType)} is not ${typeName} or derived from it`);
       return;
     }
     actual = named;
   }
   if (!schema.types.has(actual)) {
-    problems.push(`${path}: unknown type ${actual}`);
+    w.problems.push(`${path}: unknown type ${actual}`);
     return;
   }
   const props = allProperties(schema, actual);
   for (const [key, v] of Object.entries(record)) {
     const at = key.indexOf("@");
     if (at === 0) {
-      if (!ANNOTATION.test(key)) problems.push(`${path}.${key}: unknown annotation`);
+      if (!ANNOTATION.test(key)) w.problems.push(`${path}.${key}: unknown annotation`);
       continue;
     }
     if (at > 0) {
       if (!props.has(key.slice(0, at)) || !ANNOTATION.test(key.slice(at))) {
-        problems.push(`${path}.${key}: annotation of an unknown property`);
+        w.problems.push(`${path}.${key}: annotation of an unknown property`);
       }
       continue;
     }
     const def = props.get(key);
-    if (def) checkValue(v, def, `${path}.${key}`, problems, opts);
-    else if (!(isOpen(schema, actual) && opts.dynamic?.[actual]?.includes(key))) {
-      problems.push(`${path}.${key}: no property '${key}' on ${actual}`);
+    if (def) checkValue(v, def, `${path}.${key}`, w);
+    else if (!(isOpen(schema, actual) && w.opts.dynamic?.[actual]?.includes(key))) {
+      w.problems.push(`${path}.${key}: no property '${key}' on ${actual}`);
     }
   }
 }
 
-function checkValue(
-  v: unknown,
-  def: PropertyDef,
-  path: string,
-  problems: string[],
-  opts: CheckOptions,
-): void {
+function checkValue(v: unknown, def: PropertyDef, path: string, w: Walk): void {
   if (def.collection) {
     if (!Array.isArray(v)) {
-      problems.push(`${path}: expected Collection(${def.type}), got ${JSON.stringify(v)}`);
+      w.problems.push(`${path}: expected Collection(${def.type}), got ${JSON.stringify(v)}`);
       return;
     }
-    v.forEach((item, i) => checkSingle(item, def, `${path}[${i}]`, problems, opts));
+    v.forEach((item, i) => checkSingle(item, def, `${path}[${i}]`, w));
     return;
   }
-  checkSingle(v, def, path, problems, opts);
+  checkSingle(v, def, path, w);
 }
 
-function checkSingle(
-  v: unknown,
-  def: PropertyDef,
-  path: string,
-  problems: string[],
-  opts: CheckOptions,
-): void {
+function checkSingle(v: unknown, def: PropertyDef, path: string, w: Walk): void {
   const schema = graphSchema();
   if (v === null) {
-    if (!def.nullable) problems.push(`${path}: null but ${def.type} is not nullable`);
+    if (!def.nullable) w.problems.push(`${path}: null but ${def.type} is not nullable`);
     return;
   }
   const type = schema.typeDefinitions.get(def.type) ?? def.type;
   const primitive = PRIMITIVE[type];
   if (primitive) {
-    if (!primitive(v)) problems.push(`${path}: ${JSON.stringify(v)} is not ${type}`);
+    if (!primitive(v)) w.problems.push(`${path}: ${JSON.stringify(v)} is not ${type}`);
     return;
   }
   const enumDef = schema.enums.get(type);
   if (enumDef) {
     const names = typeof v === "string" ? (enumDef.flags ? v.split(",").map((s) => s.trim()) : [v]) : [];
     if (!names.length || names.some((n) => !enumDef.members.has(n))) {
-      problems.push(`${path}: ${JSON.stringify(v)} is not a member of ${type}`);
+      w.problems.push(`${path}: ${JSON.stringify(v)} is not a member of ${type}`);
     }
     return;
   }
   if (schema.types.has(type)) {
-    checkStructured(v, type, path, problems, opts);
+    checkStructured(v, type, path, w);
     return;
   }
-  problems.push(`${path}: unknown type ${type}`);
+  w.problems.push(`${path}: unknown type ${type}`);
 }

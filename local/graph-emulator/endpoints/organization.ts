@@ -1,5 +1,5 @@
 // GET /organization (a one-item collection: the caller's tenant) and /organization/{id}.
-import { endpoint } from "../graph/endpoint.ts";
+import { endpoint, type EndpointContext, type GraphResult } from "../graph/endpoint.ts";
 import { userNotFound } from "../graph/errors.ts";
 import { contextUrl, project, selectedProperties } from "../graph/odata.ts";
 import { DIRECTORY } from "../graph/workloads.ts";
@@ -20,23 +20,24 @@ const PERMISSIONS = {
   ],
 };
 
+function organization(ctx: EndpointContext, single: boolean): GraphResult {
+  const select = selectedProperties(ctx, "organization");
+  const org = ctx.tenant.organization;
+  const entity = project(org, select, Object.keys(org), "organization");
+  const context = contextUrl(ctx.origin, "organization", select, single);
+  return {
+    status: 200,
+    body: single ? { "@odata.context": context, ...entity } : { "@odata.context": context, value: [entity] },
+  };
+}
+
 export const listOrganization = endpoint({
   method: "GET",
   path: "/organization",
   permissions: PERMISSIONS,
   workload: DIRECTORY,
   query: ["$select"],
-  handler(ctx) {
-    const select = selectedProperties(ctx, "organization");
-    const org = ctx.tenant.organization;
-    return {
-      status: 200,
-      body: {
-        "@odata.context": contextUrl(ctx.origin, "organization", select, false),
-        value: [project(org, select, Object.keys(org), "organization")],
-      },
-    };
-  },
+  handler: (ctx) => organization(ctx, false),
 });
 
 export const getOrganization = endpoint({
@@ -47,14 +48,6 @@ export const getOrganization = endpoint({
   query: ["$select"],
   handler(ctx) {
     if (ctx.params.id.toLowerCase() !== ctx.tenant.id) throw userNotFound(ctx.params.id);
-    const select = selectedProperties(ctx, "organization");
-    const org = ctx.tenant.organization;
-    return {
-      status: 200,
-      body: {
-        "@odata.context": contextUrl(ctx.origin, "organization", select, true),
-        ...project(org, select, Object.keys(org), "organization"),
-      },
-    };
+    return organization(ctx, true);
   },
 });

@@ -117,21 +117,29 @@ function authenticateClient(req: TokenRequest, secret: string | null): void {
   if (match.endDateTime <= rt.clock.now()) throw new TokenError(7000222, { clientId: app.clientId });
 }
 
-function checkTenant(path: TenantPath, tenantId: string): void {
-  if (path.kind === "tenant" && path.tenant.id !== tenantId) throw new TokenError(70000);
-}
-
-async function codeGrant(req: TokenRequest, secret: string | null): Promise<Record<string, unknown>> {
-  const { rt, form, app } = req;
-  const code = form.get("code");
-  const record = code ? rt.identity.codes.get(code) : undefined;
-  const tenant = record ? rt.world.tenants.find((t) => t.id === record.tenantId) ?? null : null;
+/** The code or refresh token being redeemed, after fault switches, client authentication and the
+ * checks every redemption shares. */
+function redeemed<R extends { tenantId: string; userId: string; clientId: string }>(
+  req: TokenRequest,
+  param: string,
+  records: Map<string, R>,
+  secret: string | null,
+): { record: R; tenant: Tenant; user: User } {
+  const value = req.form.get(param);
+  const record = value ? records.get(value) : undefined;
+  const tenant = record ? req.rt.world.tenants.find((t) => t.id === record.tenantId) ?? null : null;
   const user = record && tenant ? tenant.usersById.get(record.userId) ?? null : null;
   injectFault(req, tenant, user);
   authenticateClient(req, secret);
-  if (!code) throw new TokenError(900144, { parameter: "code" });
-  if (!record || !tenant || !user || record.clientId !== app.clientId) throw new TokenError(9002313);
-  checkTenant(req.path, record.tenantId);
+  if (!value) throw new TokenError(900144, { parameter: param });
+  if (!record || !tenant || !user || record.clientId !== req.app.clientId) throw new TokenError(9002313);
+  if (req.path.kind === "tenant" && req.path.tenant.id !== record.tenantId) throw new TokenError(70000);
+  return { record, tenant, user };
+}
+
+async function codeGrant(req: TokenRequest, secret: string | null): Promise<Record<string, unknown>> {
+  const { rt, form } = req;
+  const { record, tenant, user } = redeemed(req, "code", rt.identity.codes, secret);
   if (record.redeemed) throw new TokenError(54005);
   if (rt.clock.now() - record.issuedAt > rt.identity.settings.codeLifetimeSeconds * 1000) {
     throw new TokenError(70008);
@@ -150,20 +158,12 @@ async function codeGrant(req: TokenRequest, secret: string | null): Promise<Reco
     if (derived !== record.challenge) throw new TokenError(501481);
   }
   record.redeemed = true;
-  return await delegatedTokens(req, tenant, user, record.scope, record.userId, record.issuedAt, record.nonce);
+  return await delegatedTokens(req, tenant, user, record.scope, record.issuedAt, record.nonce);
 }
 
 async function refreshGrant(req: TokenRequest, secret: string | null): Promise<Record<string, unknown>> {
-  const { rt, form, app } = req;
-  const token = form.get("refresh_token");
-  const record = token ? rt.identity.refreshTokens.get(token) : undefined;
-  const tenant = record ? rt.world.tenants.find((t) => t.id === record.tenantId) ?? null : null;
-  const user = record && tenant ? tenant.usersById.get(record.userId) ?? null : null;
-  injectFault(req, tenant, user);
-  authenticateClient(req, secret);
-  if (!token) throw new TokenError(900144, { parameter: "refresh_token" });
-  if (!record || !tenant || !user || record.clientId !== app.clientId) throw new TokenError(9002313);
-  checkTenant(req.path, record.tenantId);
+  const { rt } = req;
+  const { record, tenant, user } = redeemed(req, "refresh_token", rt.identity.refreshTokens, secret);
   const now = rt.clock.now();
   if (record.rotated && rt.identity.settings.invalidateRotatedRefreshTokens) throw new TokenError(70000);
   if (now - record.issuedAt > rt.identity.settings.refreshTokenInactivityDays * DAY) {
@@ -177,7 +177,7 @@ async function refreshGrant(req: TokenRequest, secret: string | null): Promise<R
   }
   if (!user.graph.accountEnabled) throw new TokenError(50057, {}, "invalid_grant");
   record.rotated = true;
-  return await delegatedTokens(req, tenant, user, record.scope, record.userId, record.grantIssuedAt, null);
+  return await delegatedTokens(req, tenant, user, record.scope, record.grantIssuedAt, null);
 }
 
 /** Access token (+ refresh token with offline_access, + id_token with openid) for a user. */
@@ -186,13 +186,12 @@ async function delegatedTokens(
   tenant: Tenant,
   user: User,
   grantedScope: string,
-  userId: string,
   grantIssuedAt: number,
   nonce: string | null,
 ): Promise<Record<string, unknown>> {
   const { rt, form, app } = req;
   const consent = tenant.consents.get(app.clientId);
-  const consented = consent ? union(consent.adminScopes, consent.userScopes.get(userId) ?? []) : [];
+  const consented = consent ? union(consent.adminScopes, consent.userScopes.get(user.id) ?? []) : [];
   const graphScopes = consented.filter((s) => !(OIDC_SCOPES as readonly string[]).includes(s.toLowerCase()))
     .sort(byName);
   const asked = parseScopes(form.get("scope") ?? "");
@@ -219,7 +218,7 @@ async function delegatedTokens(
     const record: RefreshTokenRecord = {
       tenantId: tenant.id,
       clientId: app.clientId,
-      userId,
+      userId: user.id,
       scope: grantedScope,
       grantIssuedAt,
       issuedAt: rt.clock.now(),
