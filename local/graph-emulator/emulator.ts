@@ -5,7 +5,8 @@ import { DEFAULT_SEED, DEFAULT_SIZE } from "./defaults.ts";
 import { controlRoutes } from "./control/routes.ts";
 import { handleGraph } from "./graph/http.ts";
 import { authenticate } from "./graph/principal.ts";
-import { GraphError } from "./graph/errors.ts";
+import { GraphError, notImplemented } from "./graph/errors.ts";
+import { innerErrorDate } from "./core/time-format.ts";
 import { createSigningKey } from "./identity/keys.ts";
 import { identityRoutes } from "./identity/routes.ts";
 import type { EmulatorPlugin } from "./plugin.ts";
@@ -38,28 +39,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   app.route("/_emulator", controlRoutes(rt, plugins));
   app.all("/v1.0", (c) => handleGraph(rt, c.req.raw));
   app.all("/v1.0/*", (c) => handleGraph(rt, c.req.raw));
-  app.get("/oidc/userinfo", (c) => {
-    try {
-      const p = authenticate(rt, c.req.header("Authorization") ?? null, new URL(c.req.url).origin);
-      if (p.kind !== "delegated") {
-        return c.json(
-          { error: { code: "InvalidAuthenticationToken", message: "Access token is empty." } },
-          401,
-        );
-      }
-      const u = p.user.graph;
-      return c.json({
-        sub: p.user.id,
-        name: u.displayName,
-        family_name: u.surname,
-        given_name: u.givenName,
-        email: u.mail,
-      });
-    } catch (e) {
-      if (e instanceof GraphError) return c.json(e.body(crypto.randomUUID(), crypto.randomUUID(), ""), 401);
-      throw e;
-    }
-  });
+  app.get("/oidc/userinfo", (c) => userinfo(rt, c.req.raw));
+  app.notFound((c) => notServed(rt, new URL(c.req.url)));
   for (const p of plugins) p.routes?.(app, rt);
   identityRoutes(app, rt);
   return {
@@ -69,4 +50,41 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       return rt.world;
     },
   };
+}
+
+/** The OIDC userinfo endpoint the discovery document names (Graph hosts it on its own host). */
+function userinfo(rt: Runtime, request: Request): Response {
+  try {
+    const p = authenticate(rt, request.headers.get("Authorization"), new URL(request.url).origin);
+    if (p.kind !== "delegated") {
+      throw new GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.");
+    }
+    const u = p.user.graph;
+    return Response.json({
+      sub: p.user.id,
+      name: u.displayName,
+      family_name: u.surname,
+      given_name: u.givenName,
+      email: u.mail,
+    });
+  } catch (e) {
+    if (!(e instanceof GraphError)) throw e;
+    const id = crypto.randomUUID();
+    return Response.json(e.body(id, id, innerErrorDate(rt.clock.now())), {
+      status: e.status,
+      headers: e.options.headers,
+    });
+  }
+}
+
+/** Paths outside v1.0, the login host and the control API: say plainly the emulator lacks them. */
+function notServed(rt: Runtime, url: URL): Response {
+  const id = crypto.randomUUID();
+  const e = notImplemented();
+  return Response.json(e.body(id, id, innerErrorDate(rt.clock.now())), {
+    status: e.status,
+    headers: {
+      "x-emulator-note": `the emulator serves /v1.0, the login endpoints and /_emulator, not ${url.pathname}`,
+    },
+  });
 }
