@@ -28,8 +28,8 @@ export class Runtime {
   identity!: IdentityState;
   faults!: Faults;
   throttles!: Throttles;
-  /** Seeded stream for run-time choices (Retry-After values, batch response order). */
-  batchRandom!: Random;
+  /** Seeded stream for run-time choices (batch response order, service principal ids). */
+  random!: Random;
 
   constructor(readonly key: SigningKey, readonly plugins: readonly EmulatorPlugin[], options: WorldOptions) {
     for (const p of plugins) for (const e of p.endpoints ?? []) this.routes.add(e);
@@ -53,7 +53,7 @@ export class Runtime {
     this.faults?.clear();
     this.faults = new Faults(random.fork("faults"));
     this.throttles = new Throttles(random.fork("throttles"));
-    this.batchRandom = random.fork("batch");
+    this.random = random.fork("run");
     this.clock.reset();
   }
 

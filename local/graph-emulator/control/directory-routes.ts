@@ -73,7 +73,7 @@ export function directoryRoutes(app: Hono, rt: Runtime): void {
     rt.world.apps.push(registration);
     const secret = input.publicClient ? null : addSecret(registration, rt.clock.now() + 2 * 365 * DAY);
     const tenants = input.adminConsent === "all" ? rt.world.tenants : input.adminConsent.map(tenantOf);
-    for (const t of tenants) grantAdminConsent(t, registration, rt.batchRandom);
+    for (const t of tenants) grantAdminConsent(t, registration, rt.random);
     return c.json({ ...appSummary(registration), clientSecret: secret?.value ?? null }, 201);
   });
 
@@ -133,7 +133,7 @@ export function directoryRoutes(app: Hono, rt: Runtime): void {
     const consent = grantAdminConsent(
       t,
       { ...a, requiredPermissions: { application: [], delegated: [] } },
-      rt.batchRandom,
+      rt.random,
     );
     consent.appRoles = input.appRoles.map(roleName);
     consent.adminScopes = input.adminScopes.map(scopeName);

@@ -196,19 +196,17 @@ export function controlRoutes(rt: Runtime, plugins: readonly EmulatorPlugin[]): 
     const applies = (r: { userId: string | null; clientId: string }) =>
       (!input.clientId || r.clientId.toLowerCase() === input.clientId.toLowerCase()) &&
       (!input.user || r.userId === userId(rt, input.user));
-    let aged = 0;
     const id = rt.identity;
-    if (input.kind !== "access" && input.kind !== "code") {
-      for (const r of id.refreshTokens.values()) if (applies(r)) r.issuedAt -= shift, aged++;
-    }
-    if (input.kind === "access" || input.kind === "all") {
-      for (const r of id.accessTokens.values()) {
-        if (applies(r)) r.expiresAt -= shift, r.issuedAt -= shift, aged++;
-      }
-    }
-    if (input.kind === "code" || input.kind === "all") {
-      for (const r of id.codes.values()) if (applies(r)) r.issuedAt -= shift, aged++;
-    }
+    const refresh = input.kind === "refresh" || input.kind === "all"
+      ? [...id.refreshTokens.values()].filter(applies)
+      : [];
+    const access = input.kind === "access" || input.kind === "all"
+      ? [...id.accessTokens.values()].filter(applies)
+      : [];
+    const codes = input.kind === "code" || input.kind === "all" ? [...id.codes.values()].filter(applies) : [];
+    for (const r of [...refresh, ...access, ...codes]) r.issuedAt -= shift;
+    for (const r of access) r.expiresAt -= shift;
+    const aged = refresh.length + access.length + codes.length;
     return c.json({ aged });
   });
 

@@ -38,7 +38,7 @@ export async function runBatch(rt: Runtime, outer: GraphRequest): Promise<GraphR
     const responses = await execute(rt, outer, items);
     return {
       status: 200,
-      body: { responses: rt.batchRandom.shuffle(responses) },
+      body: { responses: rt.random.shuffle(responses) },
       requestId,
       clientRequestId,
     };

@@ -100,7 +100,7 @@ export function authorize(rt: Runtime, url: URL, tenantSegment: string): Respons
     }
     const isAdmin = user.roles.some((r) => CONSENT_ADMIN_ROLES.includes(r));
     if (!isAdmin && missing.some(requiresAdminConsent)) return fail(90094);
-    recordUserConsent(tenant, app, user, missing, consent);
+    recordUserConsent(rt, tenant, app, user, missing, consent);
   }
 
   const code = randomToken("1.AU4A", 96);
@@ -128,7 +128,7 @@ function recordUserConsent(
 ): void {
   const consent = existing ?? {
     clientId: app.clientId,
-    servicePrincipalId: crypto.randomUUID(),
+    servicePrincipalId: rt.random.uuid(),
     appRoles: [],
     adminScopes: [],
     userScopes: new Map(),

@@ -65,6 +65,7 @@ export class Faults {
 
   plan(t: FaultTarget): FaultPlan {
     const plan: FaultPlan = { error: null, delayMs: 0, hold: false };
+    if (this.rules.length === 0) return plan;
     for (const rule of [...this.rules]) {
       if (!matches(rule, t)) continue;
       if (rule.rate !== undefined && this.random.next() >= rule.rate) continue;
