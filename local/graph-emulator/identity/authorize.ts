@@ -120,6 +120,7 @@ export function authorize(rt: Runtime, url: URL, tenantSegment: string): Respons
 }
 
 function recordUserConsent(
+  rt: Runtime,
   tenant: Tenant,
   app: AppRegistration,
   user: User,
