@@ -20,8 +20,8 @@ export async function graphRequestTotal(): Promise<number> {
     await res.body?.cancel();
     return 0;
   }
-  const counters = await res.json() as { requests?: { total?: number } };
-  return counters.requests?.total ?? 0;
+  const counters = await res.json() as { graph?: { requests?: number } };
+  return counters.graph?.requests ?? 0;
 }
 
 export function summaryLine(name: string, figures: Record<string, number | string>): string {

@@ -75,3 +75,121 @@ export function freePort(): number {
   listener.close();
   return port;
 }
+
+export interface Invocation {
+  status: number;
+  headers: Headers;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+/** Call a function through the local gateway, as supabase-js would (apikey + optional session). */
+export async function invoke(
+  slug: string,
+  options: {
+    method?: string;
+    session?: string;
+    apikey?: string;
+    query?: Record<string, string>;
+    body?: unknown;
+  } = {},
+): Promise<Invocation> {
+  const url = new URL(`/functions/v1/${slug}`, SUPABASE_URL);
+  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { apikey: options.apikey ?? PUBLISHABLE_KEY };
+  if (options.session) headers.authorization = `Bearer ${options.session}`;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(url, {
+    method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body };
+}
+
+export const EMULATOR_URL = envVar("EMULATOR_URL");
+
+/** The emulator's control API (`/_emulator/...`). */
+// deno-lint-ignore no-explicit-any
+export async function emulator(path: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
+  const res = await fetch(new URL(`/_emulator/${path}`, EMULATOR_URL), {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: init.body === undefined ? {} : { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Refresh-token grants the emulator has answered so far. */
+export async function refreshGrants(): Promise<number> {
+  const counters = await emulator("counters");
+  return counters.identity.tokens.refresh_token ?? 0;
+}
+
+export const APP_REDIRECT = "http://localhost:3000/settings/microsoft";
+
+export interface ConnectOutcome {
+  authorize: Invocation;
+  microsoftRedirect?: URL;
+  appRedirect?: URL;
+}
+
+/**
+ * The whole browser dance: oauth-authorize -> Microsoft's /authorize (the emulator signs in
+ * `loginHint` and consents) -> oauth-callback -> back to the app with the outcome.
+ */
+export async function connectMailbox(
+  session: string,
+  input: Record<string, unknown>,
+  tamper: (callback: URL) => URL = (u) => u,
+): Promise<ConnectOutcome> {
+  const authorize = await invoke("oauth-authorize", {
+    session,
+    body: { redirect_to: APP_REDIRECT, ...input },
+  });
+  if (authorize.status !== 200) return { authorize };
+  const microsoft = await fetch(authorize.body.data.authorize_url, { redirect: "manual" });
+  await microsoft.body?.cancel();
+  const location = microsoft.headers.get("location");
+  if (!location) throw new Error(`the emulator did not redirect (${microsoft.status})`);
+  const microsoftRedirect = tamper(new URL(location));
+  const callback = await fetch(microsoftRedirect, { redirect: "manual" });
+  const text = await callback.text();
+  const back = callback.headers.get("location");
+  if (!back) throw new Error(`oauth-callback answered ${callback.status}: ${text}`);
+  return { authorize, microsoftRedirect, appRedirect: new URL(back) };
+}
+
+export interface EmulatedUser {
+  id: string;
+  userPrincipalName: string;
+  kind: string;
+  accountEnabled: boolean;
+  licensed: boolean;
+  mailbox: string | null;
+  roles: string[];
+}
+
+/** Users of an emulated tenant that match `pick`, from the emulator's own world listing. */
+export async function emulatedUsers(
+  tenantKey: string,
+  pick: (u: EmulatedUser) => boolean = () => true,
+): Promise<EmulatedUser[]> {
+  const world = await emulator("world");
+  const tenant = world.tenants.find((t: { key: string }) => t.key === tenantKey);
+  if (!tenant) throw new Error(`no emulated tenant ${tenantKey}`);
+  return (tenant.users as EmulatedUser[]).filter(pick);
+}
+
+/** Licensed, enabled members with a mailbox, not the tenant's admin: people who can sign in. */
+export const ordinaryMember = (u: EmulatedUser) =>
+  u.kind === "member" && u.accountEnabled && u.licensed && u.mailbox === "user" &&
+  !u.userPrincipalName.startsWith("admin@");

@@ -159,8 +159,7 @@ async function mint(
       select client_secret_jwe from private.m365_credential_secrets where credential_id = ${credential.id}`;
     if (!secret) throw new NotFound("these credentials have no client secret; save them again");
     const clientSecret = await unseal(secret.client_secret_jwe, secretBinding(credential.id), sealingKeys());
-    const { LOGIN_BASE_URL, GRAPH_BASE_URL } = env();
-    const result = await clientCredentialsToken(LOGIN_BASE_URL, GRAPH_BASE_URL, {
+    const result = await clientCredentialsToken(env().LOGIN_BASE_URL, {
       tenantId: credential.tenant_id,
       clientId: credential.client_id,
       clientSecret,

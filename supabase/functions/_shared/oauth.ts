@@ -304,22 +304,23 @@ export async function refreshTokens(
   });
 }
 
+/** Microsoft Graph's application id: `<it>/.default` names Graph in every Microsoft cloud. */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
 /** An app-only token for a tenant (client credentials; Graph's `/.default` scope). */
 export async function clientCredentialsToken(
   loginBaseUrl: string,
-  graphBaseUrl: string,
   credentials: { tenantId: string; clientId: string; clientSecret: string },
   options: CallOptions = {},
 ): Promise<TokenSet> {
   const as = authorizationServer(loginBaseUrl, credentials.tenantId);
   const client: oauth.Client = { client_id: credentials.clientId };
-  const resource = new URL(graphBaseUrl).origin;
   return await attempt(async () => {
     const response = await oauth.clientCredentialsGrantRequest(
       as,
       client,
       oauth.ClientSecretPost(credentials.clientSecret),
-      { scope: `${resource}/.default` },
+      { scope: `${GRAPH_APP_ID}/.default` },
       requestOptions(options),
     );
     return tokenSet(await oauth.processClientCredentialsResponse(as, client, response));
