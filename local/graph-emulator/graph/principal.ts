@@ -48,24 +48,11 @@ export function authenticate(runtime: Runtime, authorization: string | null, ori
   const app = findApp(runtime.world.apps, record.clientId);
   if (!tenant || !app) throw fail("Access token validation failure.");
   if (record.userId === null) {
-    return {
-      kind: "application",
-      tenant,
-      app,
-      token: record,
-      roles: new Set(record.roles.map((r) => r.toLowerCase())),
-    };
+    return { kind: "application", tenant, app, token: record, roles: record.grants };
   }
   const user = tenant.usersById.get(record.userId);
   if (!user) throw fail("Access token validation failure.");
-  return {
-    kind: "delegated",
-    tenant,
-    app,
-    token: record,
-    user,
-    scopes: new Set(record.scopes.map((s) => s.toLowerCase())),
-  };
+  return { kind: "delegated", tenant, app, token: record, user, scopes: record.grants };
 }
 
 function audienceOf(token: string): string | null {

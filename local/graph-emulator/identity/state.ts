@@ -35,6 +35,8 @@ export interface AccessTokenRecord {
   userId: string | null;
   scopes: string[];
   roles: string[];
+  /** Lower-cased scopes (delegated) or roles (app-only), for permission checks. */
+  grants: Set<string>;
   issuedAt: number;
   expiresAt: number;
 }

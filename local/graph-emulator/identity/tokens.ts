@@ -84,6 +84,7 @@ export async function mintAccessToken(
     userId: s.user?.id ?? null,
     scopes: s.scopes,
     roles: s.roles,
+    grants: new Set((s.user ? s.scopes : s.roles).map((p) => p.toLowerCase())),
     issuedAt: now,
     expiresAt: now + expiresIn * 1000,
   });

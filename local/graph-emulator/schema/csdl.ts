@@ -128,19 +128,24 @@ export function qualifiedName(name: string): string {
   return name.includes(".") ? name : `microsoft.graph.${name}`;
 }
 
-/** Every property of a type including inherited ones (base types first). */
+const propertyCache = new WeakMap<GraphSchema, Map<string, Map<string, PropertyDef>>>();
+
+/** Every property of a type including inherited ones (base types first); cached per schema. */
 export function allProperties(schema: GraphSchema, typeName: string): Map<string, PropertyDef> {
-  const chain: StructuredType[] = [];
-  for (
-    let t = schema.types.get(qualifiedName(typeName));
-    t;
-    t = t.baseType ? schema.types.get(t.baseType) : undefined
-  ) {
-    chain.unshift(t);
+  let byType = propertyCache.get(schema);
+  if (!byType) propertyCache.set(schema, byType = new Map());
+  const name = qualifiedName(typeName);
+  let out = byType.get(name);
+  if (!out) {
+    const chain: StructuredType[] = [];
+    for (let t = schema.types.get(name); t; t = t.baseType ? schema.types.get(t.baseType) : undefined) {
+      chain.unshift(t);
+    }
+    if (chain.length === 0) throw new Error(`unknown CSDL type ${typeName}`);
+    out = new Map();
+    for (const t of chain) for (const [k, v] of t.properties) out.set(k, v);
+    byType.set(name, out);
   }
-  if (chain.length === 0) throw new Error(`unknown CSDL type ${typeName}`);
-  const out = new Map<string, PropertyDef>();
-  for (const t of chain) for (const [k, v] of t.properties) out.set(k, v);
   return out;
 }
 
