@@ -2,7 +2,7 @@
 -- nor change account A's rows; roles inside an account hold; anon sees nothing; `private` is shut.
 -- Positive controls (A's own members succeed) show each refusal is RLS, not a broken fixture.
 begin;
-select plan(75);
+select plan(76);
 
 -- ------------------------------------------------------------------ fixtures (as postgres)
 insert into auth.users (id, email, aud, role) values
@@ -36,11 +36,15 @@ insert into public.m365_connections (id, account_id, purpose, tenant_id, object_
    gen_random_uuid(), gen_random_uuid(), 'a0000000-0000-4000-8000-000000000003'),
   ('bbbbbbbb-0000-4000-8000-0000000000e1', 'bbbbbbbb-0000-4000-8000-000000000000', 'read',
    gen_random_uuid(), gen_random_uuid(), 'b0000000-0000-4000-8000-000000000001');
+-- An agent's own mailbox: seen by them and the admins, not by the rest of the account.
+insert into public.m365_connections (id, account_id, purpose, scope, tenant_id, object_id, connected_by) values
+  ('aaaaaaaa-0000-4000-8000-0000000000e2', 'aaaaaaaa-0000-4000-8000-000000000000', 'write', 'personal',
+   gen_random_uuid(), gen_random_uuid(), 'a0000000-0000-4000-8000-000000000003');
 insert into private.oauth_tokens (connection_id, account_id, access_token_jwe, expires_at, next_refresh_at) values
   ('aaaaaaaa-0000-4000-8000-0000000000e1', 'aaaaaaaa-0000-4000-8000-000000000000', 'jwe', now(), now()),
   ('bbbbbbbb-0000-4000-8000-0000000000e1', 'bbbbbbbb-0000-4000-8000-000000000000', 'jwe', now(), now());
-insert into private.oauth_states (state_hash, account_id, requested_by, purpose, code_verifier_jwe, nonce, redirect_to)
-values ('hash-a', 'aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000001', 'read', 'jwe', 'n',
+insert into private.oauth_states (state_hash, account_id, requested_by, purpose, scope, code_verifier_jwe, nonce, redirect_to)
+values ('hash-a', 'aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000001', 'read', 'account', 'jwe', 'n',
         'https://app.test/done');
 insert into public.api_call_logs (account_id, service, method, path, status, duration_ms) values
   ('aaaaaaaa-0000-4000-8000-000000000000', 'graph', 'GET', '/v1.0/me', 200, 12),
@@ -111,7 +115,7 @@ select is((select count(*)::int from public.api_call_logs), 1, 'B sees exactly i
 
 -- ------------------------------------------------------------------ roles inside account A
 select pg_temp.login('a0000000-0000-4000-8000-000000000004'); -- viewer
-select is((select count(*)::int from public.m365_connections), 1, 'a viewer reads the account''s connections');
+select is((select count(*)::int from public.m365_connections), 1, 'a viewer reads the account''s connections, not an agent''s personal one');
 select is(pg_temp.touched($$update public.m365_connections set status = 'revoked'$$), 0, 'a viewer cannot change a connection');
 select is(pg_temp.touched($$delete from public.m365_connections$$), 0, 'a viewer cannot remove a connection');
 select is(pg_temp.touched($$update public.organizations set industry = 'x'$$), 0, 'a viewer cannot change organizations');
@@ -121,12 +125,13 @@ select throws_ok($$insert into public.organizations (account_id, organization_na
 
 select pg_temp.login('a0000000-0000-4000-8000-000000000003'); -- agent who connected the mailbox
 select is(pg_temp.touched($$update public.m365_connections set status_reason = 'checked' where id = 'aaaaaaaa-0000-4000-8000-0000000000e1'$$), 1, 'an agent may change the connection they made');
+select is((select count(*)::int from public.m365_connections), 2, 'an agent sees the account''s connections and their own personal one');
 select is(pg_temp.touched($$update public.organizations set industry = 'x'$$), 0, 'an agent cannot change organizations');
 select throws_ok($$insert into public.account_members values ('aaaaaaaa-0000-4000-8000-000000000000', 'b0000000-0000-4000-8000-000000000001', 'viewer')$$, '42501', null, 'an agent cannot add members');
 
 select pg_temp.login('a0000000-0000-4000-8000-000000000002'); -- admin
 select is(pg_temp.touched($$update public.organizations set industry = 'Legal'$$), 2, 'an admin changes organizations');
-select is(pg_temp.touched($$update public.m365_connections set status_reason = 'admin checked'$$), 1, 'an admin changes any connection of the account');
+select is(pg_temp.touched($$update public.m365_connections set status_reason = 'admin checked'$$), 2, 'an admin sees and changes every connection of the account, personal ones too');
 select is((select count(*)::int from public.audit_log), 1, 'an admin reads the audit log');
 select lives_ok($$insert into public.account_members values ('aaaaaaaa-0000-4000-8000-000000000000', 'b0000000-0000-4000-8000-000000000001', 'viewer')$$, 'an admin adds a member');
 select throws_ok($$update public.account_members set role = 'owner' where user_id = 'b0000000-0000-4000-8000-000000000001' and account_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$, '42501', null, 'an admin cannot make an owner');
@@ -173,7 +178,7 @@ select throws_ok($$select private.enqueue_job('refresh-token')$$, '42501', null,
 -- ------------------------------------------------------------------ nothing of A was touched
 select pg_temp.logout();
 select is((select name from public.accounts where id = 'aaaaaaaa-0000-4000-8000-000000000000'), 'Account A', 'A''s account is intact');
-select is((select count(*)::int from public.m365_connections where account_id = 'aaaaaaaa-0000-4000-8000-000000000000' and status = 'active'), 1, 'A''s connection is intact');
+select is((select count(*)::int from public.m365_connections where account_id = 'aaaaaaaa-0000-4000-8000-000000000000' and status = 'active'), 2, 'A''s connections are intact');
 select is((select count(*)::int from public.api_call_logs where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'), 1, 'A''s call log is intact');
 
 select * from finish();
