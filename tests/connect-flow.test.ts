@@ -86,6 +86,28 @@ Deno.test("connecting a mailbox", async (t) => {
       }
     });
 
+    await t.step("connections lists the account's connections with health and no secret", async () => {
+      const res = await invoke("connections", {
+        session: owner,
+        query: { account_id: SEEDED.helpdeskAccount },
+      });
+      assert.equal(res.status, 200);
+      const mine = res.body.data.find((c: { user_principal_name: string }) =>
+        c.user_principal_name === NORTHWIND_ADMIN
+      );
+      assert.equal(mine.status, "active");
+      assert.equal(mine.healthy, true);
+      assert.ok(new Date(mine.token_expires_at) > new Date());
+      const keys = Object.keys(mine);
+      assert.ok(keys.every((k) => !/jwe|secret|refresh_token|access_token/.test(k)), keys.join(","));
+      assert.doesNotMatch(JSON.stringify(res.body), /eyJ/);
+      const other = await invoke("connections", {
+        session: agent,
+        query: { account_id: SEEDED.helpdeskAccount },
+      });
+      assert.deepEqual(other.body.data, [], "another account's member sees none of them");
+    });
+
     await t.step(
       "connecting the same Microsoft user again updates the connection, not a second one",
       async () => {
