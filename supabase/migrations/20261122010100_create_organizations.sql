@@ -17,17 +17,7 @@ create table public.organizations (
 );
 create index organizations_account_id on public.organizations (account_id);
 
-alter table public.organizations enable row level security;
-create policy "organizations: members read" on public.organizations
-  for select to authenticated using (account_id in (select authz.account_ids('viewer')));
-create policy "organizations: admins add" on public.organizations
-  for insert to authenticated with check (account_id in (select authz.account_ids('admin')));
-create policy "organizations: admins change" on public.organizations
-  for update to authenticated
-  using (account_id in (select authz.account_ids('admin')))
-  with check (account_id in (select authz.account_ids('admin')));
-create policy "organizations: admins remove" on public.organizations
-  for delete to authenticated using (account_id in (select authz.account_ids('admin')));
+select private.apply_account_policies('public.organizations');
 
 create trigger organizations_touch_updated_at before update on public.organizations
   for each row execute function private.touch_updated_at();

@@ -19,17 +19,7 @@ create table public.m365_credentials (
 );
 create index m365_credentials_account_organization on public.m365_credentials (account_id, organization_id);
 
-alter table public.m365_credentials enable row level security;
-create policy "m365_credentials: members read" on public.m365_credentials
-  for select to authenticated using (account_id in (select authz.account_ids('viewer')));
-create policy "m365_credentials: admins add" on public.m365_credentials
-  for insert to authenticated with check (account_id in (select authz.account_ids('admin')));
-create policy "m365_credentials: admins change" on public.m365_credentials
-  for update to authenticated
-  using (account_id in (select authz.account_ids('admin')))
-  with check (account_id in (select authz.account_ids('admin')));
-create policy "m365_credentials: admins remove" on public.m365_credentials
-  for delete to authenticated using (account_id in (select authz.account_ids('admin')));
+select private.apply_account_policies('public.m365_credentials');
 
 create trigger m365_credentials_touch_updated_at before update on public.m365_credentials
   for each row execute function private.touch_updated_at();
