@@ -72,26 +72,32 @@ create policy "account_members: admins remove" on public.account_members
   for delete to authenticated
   using (account_id in (select authz.account_ids(case when role = 'owner' then 'owner' else 'admin' end)));
 
--- The common shape of an account-scoped table's policies: members from `reader` up read, members
--- from `writer` up add, change and remove. Tables with other rules write their own.
-create function private.apply_account_policies(tbl regclass, reader text default 'viewer', writer text default 'admin')
-returns void
+-- The common shape of an account-scoped table's policies: members from `reader` up read, from
+-- `writer` up add and change, from `remover` up remove. Tables with other rules write their own.
+create function private.apply_account_policies(
+  tbl regclass,
+  reader text default 'viewer',
+  writer text default 'admin',
+  remover text default null
+) returns void
 language plpgsql set search_path = ''
 as $$
 declare
   name text := (select c.relname from pg_catalog.pg_class c where c.oid = tbl);
   readers text := format('account_id in (select authz.account_ids(%L))', reader);
   writers text := format('account_id in (select authz.account_ids(%L))', writer);
+  removers text := format('account_id in (select authz.account_ids(%L))', coalesce(remover, writer));
 begin
   execute format('alter table %s enable row level security', tbl);
   execute format('create policy %I on %s for select to authenticated using (%s)', name || ': ' || reader || 's read', tbl, readers);
   execute format('create policy %I on %s for insert to authenticated with check (%s)', name || ': ' || writer || 's add', tbl, writers);
   execute format('create policy %I on %s for update to authenticated using (%s) with check (%s)',
     name || ': ' || writer || 's change', tbl, writers, writers);
-  execute format('create policy %I on %s for delete to authenticated using (%s)', name || ': ' || writer || 's remove', tbl, writers);
+  execute format('create policy %I on %s for delete to authenticated using (%s)',
+    name || ': ' || coalesce(remover, writer) || 's remove', tbl, removers);
 end
 $$;
-revoke all on function private.apply_account_policies(regclass, text, text) from public, anon, authenticated;
+revoke all on function private.apply_account_policies(regclass, text, text, text) from public, anon, authenticated;
 
 -- An account never loses its last owner (deleting the account itself is fine).
 create function private.keep_an_owner() returns trigger
