@@ -9,11 +9,13 @@ export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-charact
 export interface KeysFile {
   signing_key: jose.JWK; // private ES256 JWK with kid
   sealing_keys: string; // TOKEN_ENCRYPTION_KEYS: kid:base64url,...
+  message_id_secret: string; // MESSAGE_ID_SECRET: signs our outbound Message-IDs
 }
 
 export interface LocalKeys {
   kid: string;
   sealingKeys: string;
+  messageIdSecret: string;
   privateKey: CryptoKey;
   publicJwk: jose.JWK;
   legacySecret: Uint8Array;
@@ -26,6 +28,7 @@ export async function createKeysFile(): Promise<KeysFile> {
   return {
     signing_key: { ...jwk, alg: "ES256", use: "sig", kid: crypto.randomUUID() },
     sealing_keys: `local-${new Date().toISOString().slice(0, 10)}:${sealingKey}`,
+    message_id_secret: jose.base64url.encode(crypto.getRandomValues(new Uint8Array(32))),
   };
 }
 
@@ -35,6 +38,7 @@ export async function loadKeys(path: string): Promise<LocalKeys> {
   return {
     kid: file.signing_key.kid!,
     sealingKeys: file.sealing_keys,
+    messageIdSecret: file.message_id_secret,
     privateKey: await jose.importJWK(file.signing_key, "ES256") as CryptoKey,
     publicJwk,
     legacySecret: new TextEncoder().encode(LOCAL_JWT_SECRET),

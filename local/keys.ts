@@ -29,6 +29,7 @@ if (command === "init") {
     SUPABASE_SERVICE_ROLE_KEY: await legacyRoleJwt(keys, "service_role"),
     SUPABASE_JWKS: JSON.stringify(functionJwks(keys)),
     TOKEN_ENCRYPTION_KEYS: keys.sealingKeys,
+    MESSAGE_ID_SECRET: keys.messageIdSecret,
     // The product's Entra app, as registered in the emulator.
     M365_CLIENT_ID: DEFAULT_APP.clientId,
     M365_CLIENT_SECRET: DEFAULT_APP.clientSecret,

@@ -15,8 +15,9 @@ create table public.mailboxes (
   -- what a customer's reply to a resolved, closed or archived ticket does
   reopen_policy text not null default 'reopen' check (reopen_policy in ('reopen', 'reopen_within_days', 'new_ticket')),
   reopen_within_days integer not null default 14 check (reopen_within_days between 1 and 3650),
-  -- work-order references to link automatically: regular expressions, the first group is the number
-  link_patterns text[] not null default array['\mWO-(\d{3,})\M', '(?<![\w&])#(\d{3,})\M'],
+  -- work orders to link automatically: JavaScript regular expressions whose first group is the
+  -- work-order number (stored as WO-<number>)
+  link_patterns text[] not null default array['\bWO-(\d{3,})\b', '(?<![\w&])#(\d{3,})\b'],
   -- the checkpoint: where the next page comes from (next_link), or the next round (delta_link)
   delta_link text,
   next_link text,

@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   OAUTH_REDIRECT_ALLOWLIST: z.string().default(""),
   /** The scheduled refresh renews tokens that expire within this many hours. */
   REFRESH_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Messages per delta page (Graph allows up to 1000; large pages with bodies can time out). */
+  MAIL_SYNC_PAGE_SIZE: z.coerce.number().int().min(10).max(1000).default(500),
+  /** Signs the Message-IDs of mail we send ourselves, so replies thread without In-Reply-To. */
+  MESSAGE_ID_SECRET: z.string().min(32).optional(),
   /** Seconds a worker may run before it hands its jobs back (Edge Functions have wall-clock limits). */
   WORKER_BUDGET_SECONDS: z.coerce.number().positive().max(400).default(50),
 });
