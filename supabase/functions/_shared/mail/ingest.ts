@@ -109,7 +109,7 @@ export async function ingestPage(
           r.body_html, r.from_address, r.from_name, coalesce(r.to_recipients, '[]'), coalesce(r.cc_recipients, '[]'),
           r.received_at, r.sent_at, coalesce(r.has_attachments, false), r.is_read, r.importance, r.direction,
           r.auto_kind, r.content_hash, ${generation}
-        from json_populate_recordset(null::public.email_messages, ${tx.json(page.rows as never)}) r
+        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(page.rows as never)}) r
         on conflict (mailbox_id, graph_id) do update set
           change_key = excluded.change_key, subject = excluded.subject, subject_key = excluded.subject_key,
           body_preview = excluded.body_preview, body_html = excluded.body_html, is_read = excluded.is_read,
@@ -130,7 +130,7 @@ export async function ingestPage(
           is_read = coalesce(p.is_read, m.is_read), importance = coalesce(p.importance, m.importance),
           subject = coalesce(p.subject, m.subject), subject_key = coalesce(p.subject_key, m.subject_key),
           has_attachments = coalesce(p.has_attachments, m.has_attachments), sync_generation = ${generation}
-        from json_populate_recordset(null::public.email_messages, ${tx.json(page.patches as never)}) p
+        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(page.patches as never)}) p
         where m.mailbox_id = ${mailbox.id} and m.graph_id = p.graph_id`;
       result.updated += patched.count;
     }
@@ -408,10 +408,10 @@ async function thread(
         customer_name, participants, message_count, last_activity_at, linked_ticket_id)
       select id, account_id, mailbox_id, subject, subject_key, customer_address, customer_name, participants,
         message_count, coalesce(last_activity_at, now()), linked_ticket_id
-      from json_populate_recordset(null::public.helpdesk_tickets, ${tx.json(newTickets as never)})`;
+      from jsonb_populate_recordset(null::public.helpdesk_tickets, ${tx.json(newTickets as never)})`;
   }
   await tx`update public.email_messages m set ticket_id = f.ticket_id, thread_rule = f.rule
-    from json_to_recordset(${
+    from jsonb_to_recordset(${
     tx.json(filed as never)
   }) as f(id uuid, ticket_id uuid, rule text) where m.id = f.id`;
   if (touched.size) {
@@ -427,7 +427,7 @@ async function thread(
         participants = array(select distinct p from unnest(t.participants || c.participants) p),
         last_activity_at = greatest(t.last_activity_at, coalesce(c.at, t.last_activity_at)),
         message_count = t.message_count + c.count
-      from json_to_recordset(${tx.json(changes as never)})
+      from jsonb_to_recordset(${tx.json(changes as never)})
         as c(id uuid, status text, participants text[], at timestamptz, count integer)
       where t.id = c.id and t.account_id = ${mailbox.account_id}`;
   }
@@ -446,7 +446,7 @@ async function linkWorkOrders(tx: Tx, mailbox: Mailbox, rows: MessageRow[], ids:
   if (!links.length) return 0;
   const made = await tx`insert into public.email_links (account_id, message_id, reference, source)
     select ${mailbox.account_id}, l.message_id, l.reference, 'auto'
-    from json_to_recordset(${tx.json(links as never)}) as l(message_id uuid, reference text)
+    from jsonb_to_recordset(${tx.json(links as never)}) as l(message_id uuid, reference text)
     on conflict (message_id, reference) do nothing`;
   return made.count;
 }
