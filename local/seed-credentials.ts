@@ -6,11 +6,10 @@ import { asService, sql } from "../supabase/functions/_shared/db.ts";
 import { DEFAULT_APP, TENANT_IDS } from "./graph-emulator/defaults.ts";
 
 // The MSP uses its multi-tenant app in each client's tenant (consented there), as MSP tools do.
-const ORGANIZATIONS: [string, keyof typeof TENANT_IDS][] = [
-  ["0a000000-0000-4000-8000-00000000c001", "contoso"],
-  ["0a000000-0000-4000-8000-00000000f001", "fabrikam"],
-  ["0a000000-0000-4000-8000-00000000d001", "tailspin"],
-];
+const ORGANIZATIONS: [string, keyof typeof TENANT_IDS][] = [["101", "contoso"], ["102", "fabrikam"], [
+  "103",
+  "tailspin",
+]];
 const MSP_ACCOUNT = "a1000000-0000-4000-8000-000000000001";
 
 try {

@@ -34,7 +34,9 @@ on conflict do nothing;
 
 -- The MSP's clients, one per emulated tenant (local/graph-emulator/defaults.ts).
 insert into public.organizations (id, account_id, organization_name, domain, industry, organization_size, status) values
-  ('0a000000-0000-4000-8000-00000000c001', 'a1000000-0000-4000-8000-000000000001', 'Contoso Ltd', 'contoso.com', 'Manufacturing', '250-999', 'active'),
-  ('0a000000-0000-4000-8000-00000000f001', 'a1000000-0000-4000-8000-000000000001', 'Fabrikam GmbH', 'fabrikam.com', 'Retail', '1-49', 'active'),
-  ('0a000000-0000-4000-8000-00000000d001', 'a1000000-0000-4000-8000-000000000001', 'Tailspin Toys', 'tailspintoys.com', 'Consumer goods', '50-249', 'onboarding')
+  (101, 'a1000000-0000-4000-8000-000000000001', 'Contoso Ltd', 'contoso.com', 'Manufacturing', '250-999', 'active'),
+  (102, 'a1000000-0000-4000-8000-000000000001', 'Fabrikam GmbH', 'fabrikam.com', 'Retail', '1-49', 'active'),
+  (103, 'a1000000-0000-4000-8000-000000000001', 'Tailspin Toys', 'tailspintoys.com', 'Consumer goods', '50-249', 'onboarding')
 on conflict (id) do nothing;
+-- Ids chosen above are below the sequence: new organizations start after them.
+select setval(pg_get_serial_sequence('public.organizations', 'id'), 1000);

@@ -108,14 +108,14 @@ const CASES: Case[] = [
   },
   {
     slug: "m365-credentials",
-    body: { organization_id: UNKNOWN, tenant_id: UNKNOWN, client_id: UNKNOWN, client_secret: "secret-value" },
+    body: { organization_id: 999999, tenant_id: UNKNOWN, client_id: UNKNOWN, client_secret: "secret-value" },
     status: 404,
     message: /no such organization/,
   },
   { slug: "m365-credentials/rotate-everything", body: {}, status: 404, message: /no such action/ },
   {
     slug: "m365-credentials/validate",
-    body: { organization_id: "x" },
+    body: { organization_id: "12abc" },
     status: 400,
     message: /organization_id/,
   },

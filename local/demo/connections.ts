@@ -13,9 +13,9 @@ export const HELPDESK = {
 export const MSP = {
   owner: { id: "11111111-1111-4111-8111-111111111111", email: "owner@adatum-msp.test" },
   organizations: {
-    "Contoso Ltd": "0a000000-0000-4000-8000-00000000c001",
-    "Fabrikam GmbH": "0a000000-0000-4000-8000-00000000f001",
-    "Tailspin Toys": "0a000000-0000-4000-8000-00000000d001",
+    "Contoso Ltd": "101",
+    "Fabrikam GmbH": "102",
+    "Tailspin Toys": "103",
   },
 };
 const APP_PAGE = "http://localhost:3000/settings/microsoft";

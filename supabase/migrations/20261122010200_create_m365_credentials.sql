@@ -4,7 +4,7 @@
 create table public.m365_credentials (
   id uuid primary key default gen_random_uuid(),
   account_id uuid not null,
-  organization_id uuid not null unique,
+  organization_id bigint not null unique,
   tenant_id uuid not null,
   client_id uuid not null,
   credential_status text not null default 'unverified'

@@ -5,7 +5,7 @@
 create table public.m365_connections (
   id uuid primary key default gen_random_uuid(),
   account_id uuid not null references public.accounts (id) on delete cascade,
-  organization_id uuid,
+  organization_id bigint,
   purpose text not null check (purpose in ('read', 'write')),
   scope text not null default 'account' check (scope in ('account', 'personal')),
   tenant_id uuid not null,

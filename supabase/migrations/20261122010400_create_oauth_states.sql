@@ -7,7 +7,7 @@ create table private.oauth_states (
   requested_by uuid not null references auth.users (id) on delete cascade,
   purpose text not null check (purpose in ('read', 'write')),
   scope text not null check (scope in ('account', 'personal')),
-  organization_id uuid,
+  organization_id bigint,
   code_verifier_jwe text not null,
   nonce text not null,
   redirect_to text not null,

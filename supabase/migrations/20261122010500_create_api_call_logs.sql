@@ -4,7 +4,7 @@ create table public.api_call_logs (
   id bigint generated always as identity primary key,
   account_id uuid not null references public.accounts (id) on delete cascade,
   connection_id uuid,
-  organization_id uuid,
+  organization_id bigint,
   service text not null check (service in ('graph', 'identity')),
   method text not null,
   path text not null,

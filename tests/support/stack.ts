@@ -42,11 +42,7 @@ export const SEEDED = {
   helpdeskOwner: { id: "33333333-3333-4333-8333-333333333333", email: "owner@northwind-support.test" },
   mspAccount: "a1000000-0000-4000-8000-000000000001",
   helpdeskAccount: "a2000000-0000-4000-8000-000000000002",
-  organizations: {
-    contoso: "0a000000-0000-4000-8000-00000000c001",
-    fabrikam: "0a000000-0000-4000-8000-00000000f001",
-    tailspin: "0a000000-0000-4000-8000-00000000d001",
-  },
+  organizations: { contoso: "101", fabrikam: "102", tailspin: "103" },
 };
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */

@@ -7,18 +7,19 @@ import { CallLog, loggingFetch } from "./call-log.ts";
 import { asService, asUser, sql, type Tx } from "./db.ts";
 import { env, sealingKeys } from "./env.ts";
 import { NotFound, RetryLater, Unauthorized } from "./errors.ts";
+import { OrganizationId } from "./ids.ts";
 import { requireRole } from "./membership.ts";
 import { clientCredentialsToken, GrantRefused, IdentityUnavailable } from "./oauth.ts";
 import { seal, unseal } from "./sealed.ts";
 
 export const SaveCredentials = z.object({
-  organization_id: z.uuid(),
+  organization_id: OrganizationId,
   tenant_id: z.uuid(),
   client_id: z.uuid(),
   client_secret: z.string().min(8).max(512),
 });
 
-export const OrganizationQuery = z.object({ organization_id: z.uuid() });
+export const OrganizationQuery = z.object({ organization_id: OrganizationId });
 
 /** What anyone in the account may see about an organization's credentials. Never the secret. */
 export interface CredentialStatus {

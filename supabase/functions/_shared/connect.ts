@@ -6,6 +6,7 @@ import type { UserClaims } from "./auth.ts";
 import { asService, asUser, sql } from "./db.ts";
 import { delegatedApp, env, sealingKeys } from "./env.ts";
 import { BadRequest, HttpError } from "./errors.ts";
+import { OrganizationId } from "./ids.ts";
 import { log } from "./log.ts";
 import { requireRole } from "./membership.ts";
 import {
@@ -24,7 +25,7 @@ export const ConnectRequest = z.object({
   purpose: z.enum(["read", "write"]),
   /** `account`: a mailbox for the whole account (admins); `personal`: the caller's own. */
   scope: z.enum(["account", "personal"]).default("personal"),
-  organization_id: z.uuid().optional(),
+  organization_id: OrganizationId.optional(),
   redirect_to: z.url().max(2000),
   login_hint: z.string().max(320).optional(),
   /** `json` answers {authorize_url}; `redirect` answers 302 to it. */

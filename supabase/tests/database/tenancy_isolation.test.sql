@@ -21,14 +21,14 @@ insert into public.account_members (account_id, user_id, role) values
   ('aaaaaaaa-0000-4000-8000-000000000000', 'a0000000-0000-4000-8000-000000000004', 'viewer'),
   ('bbbbbbbb-0000-4000-8000-000000000000', 'b0000000-0000-4000-8000-000000000001', 'owner');
 insert into public.organizations (id, account_id, organization_name) values
-  ('aaaaaaaa-0000-4000-8000-0000000000f1', 'aaaaaaaa-0000-4000-8000-000000000000', 'A client'),
-  ('aaaaaaaa-0000-4000-8000-0000000000f2', 'aaaaaaaa-0000-4000-8000-000000000000', 'A client without credentials'),
-  ('bbbbbbbb-0000-4000-8000-0000000000f1', 'bbbbbbbb-0000-4000-8000-000000000000', 'B client');
+  (9001, 'aaaaaaaa-0000-4000-8000-000000000000', 'A client'),
+  (9002, 'aaaaaaaa-0000-4000-8000-000000000000', 'A client without credentials'),
+  (9003, 'bbbbbbbb-0000-4000-8000-000000000000', 'B client');
 insert into public.m365_credentials (id, account_id, organization_id, tenant_id, client_id) values
   ('aaaaaaaa-0000-4000-8000-0000000000c1', 'aaaaaaaa-0000-4000-8000-000000000000',
-   'aaaaaaaa-0000-4000-8000-0000000000f1', gen_random_uuid(), gen_random_uuid()),
+   9001, gen_random_uuid(), gen_random_uuid()),
   ('bbbbbbbb-0000-4000-8000-0000000000c1', 'bbbbbbbb-0000-4000-8000-000000000000',
-   'bbbbbbbb-0000-4000-8000-0000000000f1', gen_random_uuid(), gen_random_uuid());
+   9003, gen_random_uuid(), gen_random_uuid());
 insert into private.m365_credential_secrets (credential_id, client_secret_jwe) values
   ('aaaaaaaa-0000-4000-8000-0000000000c1', 'jwe-a'), ('bbbbbbbb-0000-4000-8000-0000000000c1', 'jwe-b');
 insert into public.m365_connections (id, account_id, purpose, tenant_id, object_id, connected_by) values
@@ -91,8 +91,8 @@ select throws_ok($$insert into public.organizations (account_id, organization_na
 select is((select count(*)::int from public.m365_credentials where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'), 0, 'm365_credentials: B cannot read A');
 select is(pg_temp.touched($$update public.m365_credentials set credential_status = 'valid' where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$), 0, 'm365_credentials: B cannot update A');
 select is(pg_temp.touched($$delete from public.m365_credentials where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$), 0, 'm365_credentials: B cannot delete A');
-select throws_ok($$insert into public.m365_credentials (account_id, organization_id, tenant_id, client_id) values ('aaaaaaaa-0000-4000-8000-000000000000', 'aaaaaaaa-0000-4000-8000-0000000000f1', gen_random_uuid(), gen_random_uuid())$$, '42501', null, 'm365_credentials: B cannot insert into A');
-select throws_ok($$insert into public.m365_credentials (account_id, organization_id, tenant_id, client_id) values ('bbbbbbbb-0000-4000-8000-000000000000', 'aaaaaaaa-0000-4000-8000-0000000000f2', gen_random_uuid(), gen_random_uuid())$$, '23503', null, 'm365_credentials: B cannot attach credentials to A''s organization under its own account');
+select throws_ok($$insert into public.m365_credentials (account_id, organization_id, tenant_id, client_id) values ('aaaaaaaa-0000-4000-8000-000000000000', 9001, gen_random_uuid(), gen_random_uuid())$$, '42501', null, 'm365_credentials: B cannot insert into A');
+select throws_ok($$insert into public.m365_credentials (account_id, organization_id, tenant_id, client_id) values ('bbbbbbbb-0000-4000-8000-000000000000', 9002, gen_random_uuid(), gen_random_uuid())$$, '23503', null, 'm365_credentials: B cannot attach credentials to A''s organization under its own account');
 
 select is((select count(*)::int from public.m365_connections where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'), 0, 'm365_connections: B cannot read A');
 select is(pg_temp.touched($$update public.m365_connections set status = 'revoked' where account_id = 'aaaaaaaa-0000-4000-8000-000000000000'$$), 0, 'm365_connections: B cannot update A');
