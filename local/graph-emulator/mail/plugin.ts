@@ -1,0 +1,16 @@
+// The mail plugin: mailboxes and help-desk traffic in the world, Outlook mail endpoints, sending
+// and delivery, delta, subscriptions with change notifications, and /_emulator/mail control routes.
+import type { EmulatorPlugin } from "../plugin.ts";
+import { attachmentEndpoints } from "./endpoints/attachments.ts";
+import { folderEndpoints } from "./endpoints/folders.ts";
+import { messageEndpoints } from "./endpoints/messages.ts";
+import { MAIL, MailState } from "./state.ts";
+import { generateMail, parseMailOptions } from "./world/generate.ts";
+
+export const mailPlugin: EmulatorPlugin = {
+  name: "mail",
+  generate({ world, random, options }) {
+    MAIL.set(world, new MailState(generateMail(world, random, parseMailOptions(options)), world.seed));
+  },
+  endpoints: [...folderEndpoints, ...attachmentEndpoints, ...messageEndpoints],
+};
