@@ -2,6 +2,7 @@
 // and delivery, delta, subscriptions with change notifications, and /_emulator/mail control routes.
 import type { EmulatorPlugin } from "../plugin.ts";
 import { attachmentEndpoints } from "./endpoints/attachments.ts";
+import { deltaEndpoints } from "./endpoints/delta.ts";
 import { folderEndpoints } from "./endpoints/folders.ts";
 import { messageEndpoints } from "./endpoints/messages.ts";
 import { MAIL, MailState } from "./state.ts";
@@ -12,5 +13,5 @@ export const mailPlugin: EmulatorPlugin = {
   generate({ world, random, options }) {
     MAIL.set(world, new MailState(generateMail(world, random, parseMailOptions(options)), world.seed));
   },
-  endpoints: [...folderEndpoints, ...attachmentEndpoints, ...messageEndpoints],
+  endpoints: [...deltaEndpoints, ...folderEndpoints, ...attachmentEndpoints, ...messageEndpoints],
 };
