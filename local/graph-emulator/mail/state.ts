@@ -6,6 +6,7 @@ import { Random } from "../core/random.ts";
 import type { Runtime } from "../runtime.ts";
 import { Slot } from "../world/slots.ts";
 import type { Address } from "./model.ts";
+import { Notifier } from "./notifier.ts";
 import { Scheduler } from "./scheduler.ts";
 import { defaultSettings } from "./settings.ts";
 import type { MailWorld } from "./world/generate.ts";
@@ -31,6 +32,7 @@ export class MailState {
   readonly settings = defaultSettings();
   readonly outbound: OutboundRecord[] = [];
   readonly jobs = new Scheduler();
+  readonly notifier: Notifier = new Notifier(this);
   /** Run-time choices (Message-IDs of sends): repeatable for the same seed and the same calls. */
   readonly random: Random;
   #bound: Runtime | null = null;
@@ -47,6 +49,7 @@ export class MailState {
     if (this.#bound === rt) return;
     this.#bound = rt;
     this.jobs.bind(() => rt.clock.now(), () => MAIL.get(rt.world) === this);
+    this.store.listener = (c) => this.notifier.onChange(c);
   }
 
   now(): number {
@@ -55,6 +58,7 @@ export class MailState {
 
   stop(): void {
     this.jobs.stop();
+    this.notifier.stop();
   }
 }
 
