@@ -255,10 +255,7 @@ Deno.test(
 /** Graph writes `#Microsoft.Graph.Message` (capitalised) in resourceData, which is open: check the rest. */
 function stripResourceType(body: { value: Record<string, unknown>[] }) {
   return {
-    value: body.value.map((n) => {
-      const { resourceData, ...rest } = n;
-      return rest;
-    }),
+    value: body.value.map(({ resourceData: _data, ...rest }) => rest),
   };
 }
 
