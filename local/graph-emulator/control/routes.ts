@@ -170,11 +170,20 @@ export function controlRoutes(rt: Runtime, plugins: readonly EmulatorPlugin[]): 
   app.post("/identity/token-faults", async (c) => {
     const input = await readJson(
       c,
-      z.object({ code: z.number().int(), grantType: z.string().optional(), ...KnobScope }),
+      z.object({
+        code: z.number().int(),
+        grantType: z.string().optional(),
+        retryAfter: z.number().nonnegative().optional(),
+        ...KnobScope,
+      }),
     );
     if (!AADSTS[input.code]) throw new InputError(`AADSTS${input.code} is not in the catalogue`);
-    const { code, ...scope } = input;
-    rt.identity.tokenFaults.push({ value: code, ...scope, times: scope.times ?? 1 });
+    const { code, retryAfter, ...scope } = input;
+    rt.identity.tokenFaults.push({
+      value: { code, retryAfter: retryAfter ?? null },
+      ...scope,
+      times: scope.times ?? 1,
+    });
     return c.json({ faults: rt.identity.tokenFaults }, 201);
   });
   app.delete("/identity/token-faults", (c) => {

@@ -98,6 +98,18 @@ export const AADSTS: Record<number, AadstsDef> = {
       "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.",
     "basic_action",
   ),
+  // Outages of the token service itself (503 with or without Retry-After, 500): transient, retried
+  // with backoff, never a reason to ask the user to sign in again.
+  90033: {
+    error: "temporarily_unavailable",
+    status: 503,
+    describe: () => "A transient error has occurred. Please try again.",
+  },
+  50000: {
+    error: "server_error",
+    status: 500,
+    describe: () => "There was an error issuing a token or an issue with our sign-in service.",
+  },
   1002012: {
     error: "invalid_scope",
     status: 400,

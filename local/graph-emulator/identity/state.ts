@@ -60,6 +60,12 @@ export interface Knob<T> {
   times?: number;
 }
 
+/** An injected /token failure: an AADSTS code, and for outages (503) the Retry-After to send. */
+export interface TokenFault {
+  code: number;
+  retryAfter: number | null;
+}
+
 export interface IdentitySettings {
   accessTokenLifetimeSeconds: number;
   codeLifetimeSeconds: number;
@@ -83,7 +89,7 @@ export class IdentityState {
   accessTokens = new Map<string, AccessTokenRecord>();
   settings = defaultIdentitySettings();
   authorizeOutcomes: Knob<AuthorizeOutcome>[] = [];
-  tokenFaults: Knob<number>[] = [];
+  tokenFaults: Knob<TokenFault>[] = [];
   /** Tenant id (or `common`) → user id signed in at /authorize when no login_hint is given. */
   signInUsers = new Map<string, string>();
 }

@@ -14,6 +14,9 @@ const DAY = 86_400_000;
 
 /** A token-endpoint failure: an AADSTS code and its description arguments. */
 class TokenError extends Error {
+  /** Seconds for a Retry-After header (injected outages). */
+  retryAfter: number | null = null;
+
   constructor(readonly code: number, readonly args: Record<string, string> = {}, readonly error?: string) {
     super(`AADSTS${code}`);
   }
@@ -61,7 +64,7 @@ export async function tokenEndpoint(rt: Runtime, request: Request, tenantSegment
     if (!(e instanceof TokenError)) throw e;
     rt.counters.recordIdentityError(e.code);
     const err = aadError(e.code, e.args, { now: rt.clock.now(), origin, correlationId }, { error: e.error });
-    return json(err.status, err.body);
+    return json(err.status, err.body, e.retryAfter === null ? {} : { "Retry-After": String(e.retryAfter) });
   }
 }
 
@@ -84,12 +87,12 @@ function basicCredentials(header: string | null): { clientId: string; secret: st
 
 /** Fault switches from the control API fire here, with the same body as the real failure. */
 function injectFault(req: TokenRequest, tenant: Tenant | null, user: User | null): void {
-  const code = takeKnob(
+  const fault = takeKnob(
     req.rt.identity.tokenFaults,
     (k) => (!k.grantType || k.grantType === req.grantType) && knobApplies(k, tenant, req.app.clientId, user),
   );
-  if (code !== undefined) {
-    throw new TokenError(code, {
+  if (fault !== undefined) {
+    const e = new TokenError(fault.code, {
       clientId: req.app.clientId,
       appName: req.app.displayName,
       tenant: tenant?.id ?? "",
@@ -102,6 +105,8 @@ function injectFault(req: TokenRequest, tenant: Tenant | null, user: User | null
       grantType: req.grantType,
       resource: "",
     });
+    e.retryAfter = fault.retryAfter;
+    throw e;
   }
 }
 
@@ -276,7 +281,7 @@ function dotnetDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 }
 
-function json(status: number, body: unknown): Response {
+function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: {
@@ -284,6 +289,7 @@ function json(status: number, body: unknown): Response {
       "Cache-Control": "no-store, no-cache",
       "Pragma": "no-cache",
       "x-ms-request-id": crypto.randomUUID(),
+      ...extra,
     },
   });
 }
