@@ -11,7 +11,7 @@ export const TENANT_PROFILES: readonly TenantProfile[] = [
     kind: "enterprise",
     initialDomain: "contoso.onmicrosoft.com",
     customDomains: ["contoso.com", "contoso.co.uk"],
-    skuPartNumbers: ["SPE_E3", "EMS"],
+    skuPartNumbers: ["SPE_E3", "EMS", "AAD_PREMIUM_P2"],
     features: { entraP1: true, intune: true, securityDefaults: false },
     locale: "en-US",
     address: {
