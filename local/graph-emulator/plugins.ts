@@ -2,5 +2,6 @@
 import { directoryPlugin } from "./endpoints/directory.ts";
 import { mailPlugin } from "./mail/plugin.ts";
 import type { EmulatorPlugin } from "./plugin.ts";
+import { posturePlugin } from "./posture/plugin.ts";
 
-export const DEFAULT_PLUGINS: readonly EmulatorPlugin[] = [directoryPlugin, mailPlugin];
+export const DEFAULT_PLUGINS: readonly EmulatorPlugin[] = [directoryPlugin, mailPlugin, posturePlugin];

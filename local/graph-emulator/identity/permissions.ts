@@ -35,7 +35,11 @@ export const DELEGATED_SCOPES: Record<string, boolean> = {
   "DeviceManagementConfiguration.Read.All": true,
   "Organization.Read.All": true,
   "UserAuthenticationMethod.Read.All": true,
+  "UserAuthenticationMethod.Read": false,
   "RoleManagement.Read.Directory": true,
+  "IdentityRiskyUser.Read.All": true,
+  "ReportSettings.Read.All": true,
+  "ReportSettings.ReadWrite.All": true,
 };
 
 export const APPLICATION_ROLES: readonly string[] = [
@@ -66,6 +70,9 @@ export const APPLICATION_ROLES: readonly string[] = [
   "LicenseAssignment.Read.All",
   "RoleManagement.Read.Directory",
   "Application.Read.All",
+  "IdentityRiskyUser.Read.All",
+  "ReportSettings.Read.All",
+  "ReportSettings.ReadWrite.All",
 ];
 
 /** OpenID Connect scopes, in the order Entra lists them in a token response. */
