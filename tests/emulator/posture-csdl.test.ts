@@ -85,8 +85,12 @@ Deno.test(
     assertCollectionConforms(await get("/security/secureScores"), "secureScore", EXTRAS);
     assertCollectionConforms(await get("/security/secureScoreControlProfiles"), "secureScoreControlProfile");
     assertCollectionConforms(await get("/deviceManagement/managedDevices"), "managedDevice");
-    const policies = await get("/deviceManagement/deviceCompliancePolicies");
+    const policies = await get(
+      "/deviceManagement/deviceCompliancePolicies?$expand=assignments&$orderby=displayName",
+    );
     assertCollectionConforms(policies, "deviceCompliancePolicy");
+    const names = (policies.value as { displayName: string }[]).map((p) => p.displayName);
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), "ordered, case-insensitively");
     for (const p of policies.value as { id: string }[]) {
       assertCollectionConforms(
         await get(`/deviceManagement/deviceCompliancePolicies/${p.id}/deviceStatuses`),

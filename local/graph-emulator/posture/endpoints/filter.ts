@@ -2,8 +2,8 @@
 // (`state eq 'enabled'`, `userId eq '…'`, `createdDateTime ge 2025-12-01T00:00:00Z`) joined by
 // `and`, parentheses allowed. Anything else is a 501 naming the limitation, never a wrong answer.
 import type { EndpointContext } from "../../graph/endpoint.ts";
-import { notImplemented } from "../../graph/errors.ts";
 import { option } from "../../graph/odata.ts";
+import { unsupported } from "./unsupported.ts";
 
 type Row = Record<string, unknown>;
 
@@ -51,10 +51,4 @@ function compare(actual: unknown, op: string, expected: unknown): boolean {
       return op === "ge" ? x >= y : op === "gt" ? x > y : op === "le" ? x <= y : x < y;
     }
   }
-}
-
-function unsupported(what: string) {
-  const e = notImplemented();
-  e.options.headers = { "x-emulator-note": `the emulator does not implement ${what} here` };
-  return e;
 }

@@ -2,12 +2,15 @@
 // managed devices, compliance policies with per-device statuses, and the tenant's device state
 // summary, which Graph returns as a plain entity (the docs' `{"value":{…}}` wrapper is not real).
 import { endpoint, type EndpointContext } from "../../graph/endpoint.ts";
+import { badRequest } from "../../graph/errors.ts";
+import { option } from "../../graph/odata.ts";
 import { INTUNE_DEVICE_CONFIGURATION, INTUNE_MANAGED_DEVICES, intuneError } from "../../graph/workloads.ts";
 import { INTUNE_CONFIGURATION, INTUNE_DEVICES } from "../../throttle/classes.ts";
 import { requireIntune } from "../licensing.ts";
 import { deviceStateSummary, policyPlatform, policyStatus } from "../world/devices.ts";
 import { collection, entity } from "./collections.ts";
 import { posture } from "./context.ts";
+import { unsupported } from "./unsupported.ts";
 
 const DEVICES_READ = {
   delegated: ["DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"],
@@ -19,6 +22,11 @@ const CONFIGURATION_READ = {
 };
 
 const notFound = () => intuneError(404, "ResourceNotFound", "Resource not found");
+const INTUNE_PAGE = {
+  defaultSize: 1000,
+  maxSize: 1000,
+  invalidTop: (v: string) => badRequest(`Invalid $top value '${v}'.`),
+};
 
 export const listManagedDevices = endpoint({
   method: "GET",
@@ -32,7 +40,7 @@ export const listManagedDevices = endpoint({
     return collection(ctx, posture(ctx).devices, {
       contextPath: "deviceManagement/managedDevices",
       type: "managedDevice",
-      page: { defaultSize: 1000, maxSize: 1000, invalidTop: notFound },
+      page: INTUNE_PAGE,
       filterable: [
         "complianceState",
         "userPrincipalName",
@@ -61,16 +69,41 @@ export const getManagedDevice = endpoint({
   },
 });
 
+/** Intune's "All users" virtual group: every baseline policy here is assigned to it. */
+const ALL_USERS = "adadadad-808e-44e2-905a-0b7873a8a531";
+
 export const listCompliancePolicies = endpoint({
   method: "GET",
   path: "/deviceManagement/deviceCompliancePolicies",
   permissions: CONFIGURATION_READ,
   workload: INTUNE_DEVICE_CONFIGURATION,
   throttle: [INTUNE_CONFIGURATION],
+  query: ["$expand", "$orderby"],
   handler(ctx) {
     requireIntune(ctx.tenant);
-    return collection(ctx, posture(ctx).compliancePolicies, {
+    const expand = option(ctx.url, "$expand");
+    const order = option(ctx.url, "$orderby");
+    if (
+      (expand !== null && expand !== "assignments") ||
+      (order !== null && !/^displayName( asc| desc)?$/.test(order))
+    ) {
+      throw unsupported(`$expand=${expand ?? ""} / $orderby=${order ?? ""}`);
+    }
+    const sorted = [...posture(ctx).compliancePolicies];
+    if (order) sorted.sort((a, b) => String(a.displayName).localeCompare(String(b.displayName)));
+    if (order?.endsWith("desc")) sorted.reverse();
+    return collection(ctx, sorted, {
       contextPath: "deviceManagement/deviceCompliancePolicies",
+      render: (p) =>
+        expand
+          ? {
+            ...p,
+            assignments: [{
+              id: `${p.id}_${ALL_USERS}`,
+              target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+            }],
+          }
+          : p,
     });
   },
 });
@@ -107,7 +140,7 @@ export const listDeviceStatuses = endpoint({
     const devices = posture(ctx).devices.filter((d) => d.operatingSystem === platform);
     return collection(ctx, devices, {
       contextPath: `deviceManagement/deviceCompliancePolicies('${policy.id}')/deviceStatuses`,
-      page: { defaultSize: 1000, maxSize: 1000, invalidTop: notFound },
+      page: INTUNE_PAGE,
       render: (d) => ({
         "@odata.type": "#microsoft.graph.deviceComplianceDeviceStatus",
         id: `${policy.id}_${d.id}`,

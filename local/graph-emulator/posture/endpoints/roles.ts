@@ -2,13 +2,14 @@
 // (with $expand=principal). Conditional access names roles by template id; for built-in roles the
 // definition id is the template id, while activated directoryRole objects (memberOf) have their own.
 import { endpoint, type EndpointContext } from "../../graph/endpoint.ts";
-import { notImplemented, userNotFound } from "../../graph/errors.ts";
+import { userNotFound } from "../../graph/errors.ts";
 import { option } from "../../graph/odata.ts";
 import { DIRECTORY } from "../../graph/workloads.ts";
 import { ROLE_DEFINITIONS, type RoleDefinition } from "../catalogue/directory-roles.ts";
 import { collection, DIRECTORY_PAGE, entity } from "./collections.ts";
 import { posture } from "./context.ts";
 import { directoryObjectPayload } from "./directory-objects.ts";
+import { unsupported } from "./unsupported.ts";
 
 const READ = {
   delegated: ["RoleManagement.Read.Directory", "RoleManagement.Read.All", "Directory.Read.All"],
@@ -81,11 +82,7 @@ function guidBase64Url(guid: string): string {
 function expandsPrincipal(ctx: EndpointContext): boolean {
   const raw = option(ctx.url, "$expand");
   if (raw === null) return false;
-  if (raw.trim().toLowerCase() !== "principal") {
-    const e = notImplemented();
-    e.options.headers = { "x-emulator-note": `the emulator only expands principal here, not '${raw}'` };
-    throw e;
-  }
+  if (raw.trim().toLowerCase() !== "principal") throw unsupported(`$expand=${raw}`);
   return true;
 }
 
