@@ -104,6 +104,20 @@ Deno.test(
         "@removed": { reason: "deleted" },
       });
     }
+
+    // A fresh round lists what is there now: nothing moved, deleted or purged.
+    const support = [...mailState(h).store.mailboxes.values()].find((m) =>
+      m.address === "support@contoso.com"
+    )!;
+    const purged = [...support.byImmutableId.values()].find((m) =>
+      m.folder.wellKnownName === "inbox" && m.immutableId !== read
+    )!;
+    mailState(h).store.purge(purged);
+    const fresh = await round(h, `${INBOX}/delta`, token, prefer);
+    const listed = new Set(fresh.items.map((m) => String(m.id)));
+    assert.ok(listed.has(read));
+    for (const gone of [moved, deleted, purged.immutableId]) assert.ok(!listed.has(gone), gone);
+    assert.equal(listed.size, fresh.items.length, "each message once");
   }),
 );
 

@@ -15,7 +15,7 @@ import { LEGACY_SUBSCRIPTION_MINUTES } from "./settings.ts";
 import { MAIL, mailOf, MailState } from "./state.ts";
 import { externalMessageId, replyReferences } from "./threading.ts";
 import { deliverCopy } from "./transport.ts";
-import { generateMail } from "./world/generate.ts";
+import { fillMailbox, generateMail } from "./world/generate.ts";
 
 const AddressInput = z.union([z.string(), z.object({ name: z.string().optional(), address: z.string() })]);
 const toAddress = (a: z.infer<typeof AddressInput>): Address =>
@@ -219,6 +219,20 @@ export function mailControl(app: Hono, rt: Runtime): void {
     );
   });
 
+  // A big mailbox for one test or benchmark, without regenerating (and so without disturbing) the
+  // rest of the world. Repeatable: each fill of the same mailbox draws the next seeded stream.
+  app.post("/mailboxes/:mailbox/fill", async (c) => {
+    const s = state();
+    const { messages } = await readJson(c, z.object({ messages: z.number().int().min(1).max(200_000) }));
+    const target = mailbox(s, c.req.param("mailbox"));
+    const inbox = s.store.wellKnown(target, "inbox");
+    const before = inbox.items.size;
+    fillMailbox(rt.world, s.store, s.random.fork(`fill/${target.user.id}/${before}`), target, messages);
+    return c.json(
+      { mailbox: target.address, inbox: inbox.items.size, added: inbox.items.size - before },
+      201,
+    );
+  });
   app.post("/mailboxes/:mailbox/messages/:id/read", async (c) => {
     const s = state();
     const { isRead } = await readJson(c, z.object({ isRead: z.boolean().default(true) }));

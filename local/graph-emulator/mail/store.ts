@@ -238,6 +238,8 @@ export class MailStore {
   purge(msg: StoredMessage): void {
     const from = msg.folder;
     this.#leave(msg);
+    // No sequence is current for it any more: a fresh delta round must not list it.
+    msg.changeSeq = -1;
     msg.mailbox.byImmutableId.delete(msg.immutableId);
     msg.mailbox.byRestId.delete(msg.restId);
     this.#emit("deleted", msg, from, false);

@@ -70,19 +70,33 @@ export function generateMail(world: World, random: Random, options: MailOptions)
     }
   }
   if (options.messages > 0) {
-    const target = findMailbox(world, store, options.mailbox);
-    const tenant = target.tenant;
-    const desk = helpDesk(store, writer, random.fork("bulk"), world, tenant, start, end, target);
-    fillInbox(
-      desk!,
-      random.fork("bulk/fill"),
+    fillMailbox(
+      world,
+      store,
+      random.fork("bulk"),
+      findMailbox(world, store, options.mailbox),
       options.messages,
-      tenant.profile.locale,
-      world.epoch - 365 * DAY,
-      end,
     );
   }
   return { store, fixtures: writer.fixtures, options };
+}
+
+/**
+ * Fill `target`'s Inbox with `n` customer messages in threads (agents' answers go to Sent Items),
+ * dated over the year before the epoch. Used at generation and, without regenerating the world,
+ * by the control API (`POST /_emulator/mail/mailboxes/{mailbox}/fill`).
+ */
+export function fillMailbox(
+  world: World,
+  store: MailStore,
+  random: Random,
+  target: Mailbox,
+  n: number,
+): void {
+  const writer = new MailWriter(store, random.fork("traffic"), world.epoch - 2 * DAY);
+  const end = world.epoch - DAY / 4;
+  const desk = helpDesk(store, writer, random, world, target.tenant, world.epoch - 60 * DAY, end, target);
+  fillInbox(desk!, random.fork("fill"), n, target.tenant.profile.locale, world.epoch - 365 * DAY, end);
 }
 
 function helpDesk(
