@@ -29,6 +29,9 @@ function graphMessage(m: {
   headers?: Record<string, string>;
   body?: string;
   to?: string[];
+  conversationId?: string;
+  /** A Sent Items copy: Graph lists no transport headers for it. */
+  sentCopy?: boolean;
 }): GraphMessage {
   const headers = [
     { name: "Message-ID", value: `<${m.messageId}>` },
@@ -48,8 +51,8 @@ function graphMessage(m: {
     toRecipients: (m.to ?? [ADDRESS]).map((address) => ({ emailAddress: { address } })),
     ccRecipients: [],
     internetMessageId: `<${m.messageId}>`,
-    conversationId: null,
-    internetMessageHeaders: headers,
+    conversationId: m.conversationId ?? null,
+    internetMessageHeaders: m.sentCopy ? [] : headers,
     isRead: false,
     importance: "normal",
     hasAttachments: false,
@@ -299,9 +302,99 @@ Deno.test("ingesting pages", async (t) => {
         assert.ok(alive >= 8, "an incremental round deletes only what it says");
       },
     );
+
+    await t.step(
+      "our answers from Sent Items join the ticket whichever folder syncs first, even at once",
+      async () => {
+        const [{ id: sentId }] =
+          await sql`insert into public.mailboxes (account_id, connection_id, address, folder)
+        values (${SEEDED.helpdeskAccount}, ${connection.id}, ${ADDRESS}, 'sentitems') returning id`;
+        await beginFullSync(sentId);
+        const sentPage = async (messages: GraphMessage[]) => {
+          const mailbox = await mailboxRow(sentId);
+          return await page(sentId, messages, {
+            from: mailbox.next_link ?? mailbox.delta_link,
+            nextLink: null,
+          });
+        };
+        const ingestSent = async (p: Page) => ingestPage(await mailboxRow(sentId), p, SECRET);
+        const thread = (tag: string, hour: number) => {
+          const customer = `${tag}@customer.test`;
+          const conversationId = `CONV-${tag}`;
+          const ask = graphMessage({
+            messageId: `${tag}-ask@customer.test`,
+            from: customer,
+            subject: `Scanner jammed in room ${tag}`,
+            conversationId,
+            at: `2026-11-02T${String(hour).padStart(2, "0")}:00:00Z`,
+          });
+          const answer = graphMessage({
+            messageId: `${tag}-answer@outlook.test`,
+            from: ADDRESS,
+            to: [customer],
+            subject: `RE: Scanner jammed in room ${tag}`,
+            conversationId,
+            sentCopy: true,
+            at: `2026-11-02T${String(hour).padStart(2, "0")}:30:00Z`,
+          });
+          // Exchange's report about our answer, naming it by its Message-ID.
+          const ndr = graphMessage({
+            messageId: `${tag}-ndr@outlook.test`,
+            from: "postmaster@outlook.test",
+            subject: `Undeliverable: RE: Scanner jammed in room ${tag}`,
+            headers: {
+              "Content-Type": "multipart/report; report-type=delivery-status",
+              "Auto-Submitted": "auto-replied",
+            },
+            at: `2026-11-02T${String(hour).padStart(2, "0")}:31:00Z`,
+          });
+          return { ask, answer, ndr };
+        };
+        const check = async (tag: string) => {
+          const ask = await ticketOf(`${tag}-ask@customer.test`);
+          const answer = await ticketOf(`${tag}-answer@outlook.test`);
+          assert.ok(ask.ticket_id, tag);
+          assert.equal(answer.ticket_id, ask.ticket_id, `${tag}: ${answer.thread_rule}`);
+          const [ticket] =
+            await sql`select message_count from public.helpdesk_tickets where id = ${ask.ticket_id}`;
+          return { ticket, ask, answer };
+        };
+
+        // Sent Items first: the answer waits, then the customer's mail adopts it; the bounce follows.
+        const a = thread("a", 8);
+        const inbox = async (messages: GraphMessage[], bounced = new Map<string, string>()) => {
+          const mailbox = await mailboxRow(mailboxId);
+          return {
+            ...await page(mailboxId, messages, { from: mailbox.next_link ?? mailbox.delta_link }),
+            bounced,
+          };
+        };
+        await ingestSent(await sentPage([a.answer]));
+        assert.equal((await ticketOf("a-answer@outlook.test")).thread_rule, "unmatched");
+        await ingest(await inbox([a.ask, a.ndr], new Map([[a.ndr.id, "a-answer@outlook.test"]])));
+        const first = await check("a");
+        assert.equal(first.answer.thread_rule, "answer (adopted)");
+        assert.equal(first.ticket.message_count, 3, "the ask, the adopted answer and the report");
+        assert.equal((await ticketOf("a-ndr@outlook.test")).ticket_id, first.ask.ticket_id);
+
+        // The Inbox first: the answer finds the ticket by its conversation.
+        const b = thread("b", 10);
+        await ingest(await inbox([b.ask]));
+        await ingestSent(await sentPage([b.answer]));
+        assert.equal((await check("b")).answer.thread_rule, "conversation");
+
+        // Both at once (two workers), again and again: neither page misses the other's half.
+        for (let i = 0; i < 12; i++) {
+          const c = thread(`c${i}`, 12 + (i % 10));
+          const [pi, ps] = [await inbox([c.ask]), await sentPage([c.answer])];
+          await Promise.all([ingest(pi), ingestSent(ps)]);
+          await check(`c${i}`);
+        }
+      },
+    );
   } finally {
     await sql`delete from public.helpdesk_tickets where mailbox_id = ${mailboxId}`;
-    await sql`delete from public.mailboxes where id = ${mailboxId}`;
+    await sql`delete from public.mailboxes where address = ${ADDRESS}`;
     await sql`delete from public.m365_connections where id = ${connection.id}`;
     await sql.end();
     await pool().end();

@@ -177,7 +177,7 @@ function knowledge(tickets: Partial<Ticket>[], held: Held[]): Knowledge {
       id: t.id!,
       status: t.status ?? "open",
       mergedInto: t.mergedInto ?? null,
-      mailboxId: t.mailboxId ?? "mb1",
+      desk: t.desk ?? "mb1",
       customer: t.customer ?? "jane@customer.test",
       participants: t.participants ?? [t.customer ?? "jane@customer.test", "support@contoso.com"],
       subjectKey: t.subjectKey ?? "printer offline",
@@ -215,7 +215,7 @@ function incoming(m: Partial<IncomingMessage>): IncomingMessage {
     subject: m.subject ?? "Re: Printer offline",
     from: m.from ?? "jane@customer.test",
     recipients: m.recipients ?? ["support@contoso.com"],
-    mailboxId: m.mailboxId ?? "mb1",
+    desk: m.desk ?? "mb1",
     receivedAt: m.receivedAt ?? days(1),
     auto: m.auto ?? { kind: null, reasons: [] },
     contentHash: m.contentHash ?? "hash-new",
@@ -451,7 +451,7 @@ Deno.test("threading: conversationId links only within the mailbox, to active ti
     "same subject-derived conversation, different people: not the same ticket",
   );
   assert.equal(
-    decide(incoming({ conversationId: "CONV", subject: "Hello", mailboxId: "mb2" }), active).kind,
+    decide(incoming({ conversationId: "CONV", subject: "Hello", desk: "mb2" }), active).kind,
     "create",
   );
   const closed = knowledge([{ id: "T1", status: "closed", closedAt: days(-1) }], held);
@@ -495,23 +495,50 @@ Deno.test("threading: subject is the last resort, for replies, specific subjects
   );
 });
 
-Deno.test("threading: a changed subject on an archived ticket starts a new one linked to it", () => {
-  const k = knowledge(
-    [{ id: "ARCH", status: "archived", closedAt: days(-3), subjectKey: "printer offline" }],
-    [
-      { id: "old@x.test", ticketId: "ARCH" },
-    ],
-  );
-  assert.deepEqual(decide(incoming({ inReplyTo: "old@x.test", subject: "Re: New laptop request" }), k), {
-    kind: "create",
-    linkedTo: "ARCH",
-    reason: "a new subject on an archived ticket",
-  });
-  assert.equal(
-    decide(incoming({ inReplyTo: "old@x.test", subject: "Re: Printer offline" }), k).kind,
-    "attach",
-    "the same subject reopens it (default policy)",
-  );
+Deno.test("threading: a new subject in an old thread is a new request, linked to the old ticket", () => {
+  for (const status of ["open", "archived"] as const) {
+    const k = knowledge(
+      [{ id: "OLD", status, closedAt: status === "open" ? null : days(-3), subjectKey: "printer offline" }],
+      [{ id: "old@x.test", ticketId: "OLD", conversationId: "CONV" }],
+    );
+    // (conversationId only ever links active tickets)
+    const ways = [{ inReplyTo: "old@x.test" }, { references: ["old@x.test"] }];
+    for (const via of status === "open" ? [...ways, { conversationId: "CONV" }] : ways) {
+      assert.deepEqual(decide(incoming({ ...via, subject: "Re: New laptop request" }), k), {
+        kind: "create",
+        linkedTo: "OLD",
+        reason: "a new subject in an old thread",
+      }, `${status} ${JSON.stringify(via)}`);
+    }
+    assert.equal(
+      decide(incoming({ inReplyTo: "old@x.test", subject: "Re: Printer offline" }), k).kind,
+      "attach",
+      "the same subject stays (or reopens, by the default policy)",
+    );
+    assert.equal(
+      decide(incoming({ inReplyTo: "old@x.test", subject: "AW: URGENT printer offline again" }), k).kind,
+      "attach",
+      "the same words with more around them are the same topic",
+    );
+    assert.equal(
+      decide(incoming({ inReplyTo: "old@x.test", subject: "Re: Question" }), k).kind,
+      "attach",
+      "a generic subject names no new topic",
+    );
+    assert.equal(
+      decide(
+        incoming({
+          inReplyTo: "old@x.test",
+          subject: "New laptop request",
+          from: "support@contoso.com",
+          desk: "support@contoso.com",
+        }),
+        k,
+      ).kind,
+      "attach",
+      "our own reply under another subject stays on the ticket",
+    );
+  }
 });
 
 Deno.test("threading: a message with no ids threads only by what it has", () => {

@@ -189,3 +189,12 @@ export async function emulatedUsers(
 export const ordinaryMember = (u: EmulatedUser) =>
   u.kind === "member" && u.accountEnabled && u.licensed && u.mailbox === "user" &&
   !u.userPrincipalName.startsWith("admin@");
+
+/** An account of its own for one test file, with an owner who can sign in. */
+export async function freshAccount(sql: postgres.Sql, label: string) {
+  const user = { id: crypto.randomUUID(), email: `${label}-${crypto.randomUUID().slice(0, 6)}@tests.test` };
+  await sql`insert into auth.users (id, email, aud, role) values (${user.id}, ${user.email}, 'authenticated', 'authenticated')`;
+  const [{ id }] = await sql`insert into public.accounts (name) values (${`Test ${label}`}) returning id`;
+  await sql`insert into public.account_members (account_id, user_id, role) values (${id}, ${user.id}, 'owner')`;
+  return { accountId: id as string, owner: user, session: await sessionFor(user) };
+}

@@ -55,7 +55,14 @@ interface Context {
     customer_address: string | null;
     customer_name: string | null;
   };
-  mailbox: { id: string; address: string; display_name: string | null; send_connection_id: string | null };
+  /** record_in: the mailbox row that will sync this reply's Sent Items copy (so it is one row). */
+  mailbox: {
+    id: string;
+    address: string;
+    display_name: string | null;
+    send_connection_id: string | null;
+    record_in: string;
+  };
   original: {
     id: string;
     graph_id: string;
@@ -82,8 +89,13 @@ async function gather(claims: UserClaims, input: z.infer<typeof ReplyRequest>): 
       customer_name from public.helpdesk_tickets where id = ${input.ticket_id}`;
     if (!ticket) throw new NotFound("no such ticket");
     await requireRole(tx, ticket.account_id, "agent", "reply to tickets");
-    const [mailbox] = await tx<Context["mailbox"][]>`select id, address, display_name, send_connection_id
-      from public.mailboxes where id = ${ticket.mailbox_id}`;
+    const [mailbox] = await tx<
+      Context["mailbox"][]
+    >`select m.id, m.address, m.display_name, m.send_connection_id,
+        coalesce(s.id, m.id) as record_in
+      from public.mailboxes m
+      left join public.mailboxes s on s.account_id = m.account_id and s.address = m.address and s.folder = 'sentitems'
+      where m.id = ${ticket.mailbox_id}`;
     if (!mailbox) {
       throw new Conflict("the ticket's mailbox is gone: there is nowhere to send from", "no_mailbox");
     }
@@ -250,7 +262,7 @@ export async function sendReply(claims: UserClaims, input: z.infer<typeof ReplyR
     await tx`insert into public.email_messages (id, account_id, mailbox_id, graph_id, internet_message_id,
         conversation_id, in_reply_to, reference_ids, subject, subject_key, body_preview, body_html, from_address,
         from_name, to_recipients, cc_recipients, received_at, sent_at, direction, ticket_id, thread_rule, content_hash)
-      values (${id}, ${ctx.ticket.account_id}, ${ctx.mailbox.id}, ${sent!.graph_id}, ${
+      values (${id}, ${ctx.ticket.account_id}, ${ctx.mailbox.record_in}, ${sent!.graph_id}, ${
       sent!.internet_message_id
     },
         ${sent!.conversation_id}, ${ctx.original?.internet_message_id ?? null},

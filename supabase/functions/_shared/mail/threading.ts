@@ -6,7 +6,7 @@
 // or succeeded by a new one as the mailbox's policy says. Pure: the caller supplies what the
 // database knows (Knowledge) and applies the Decision.
 import type { AutoClass } from "./auto-mail.ts";
-import { baseSubject } from "./subject.ts";
+import { type BaseSubject, baseSubject } from "./subject.ts";
 
 export type TicketStatus = "open" | "pending" | "resolved" | "closed" | "archived";
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ["open", "pending"];
@@ -16,7 +16,8 @@ export interface Ticket {
   id: string;
   status: TicketStatus;
   mergedInto: string | null;
-  mailboxId: string;
+  /** The help desk's address: every watched folder of it (Inbox, Sent Items) shares its tickets. */
+  desk: string;
   /** Lower-case address of the person the ticket is for. */
   customer: string | null;
   /** Lower-case addresses that have written or been written to on the ticket. */
@@ -49,7 +50,8 @@ export interface IncomingMessage {
   /** Lower-case sender address. */
   from: string | null;
   recipients: readonly string[];
-  mailboxId: string;
+  /** The address of the mailbox it was synced from (see Ticket.desk). */
+  desk: string;
   receivedAt: Date;
   auto: AutoClass;
   contentHash: string;
@@ -157,19 +159,7 @@ function colleagues(a: string | null, b: string | null): boolean {
 }
 
 /** A reply by a person to a ticket that is no longer active: reopen it, or start a new one linked to it. */
-function afterClosed(
-  ticket: Ticket,
-  msg: IncomingMessage,
-  policy: Policy,
-  rule: Rule,
-  subjectKey: string,
-): Decision {
-  // An archived ticket whose subject has changed is a new request that quotes the old one.
-  if (
-    ticket.status === "archived" && rule !== "signed" && subjectKey !== "" && subjectKey !== ticket.subjectKey
-  ) {
-    return { kind: "create", linkedTo: ticket.id, reason: "a new subject on an archived ticket" };
-  }
+function afterClosed(ticket: Ticket, msg: IncomingMessage, policy: Policy, rule: Rule): Decision {
   const recent = ticket.closedAt !== null &&
     msg.receivedAt.getTime() - ticket.closedAt.getTime() <= policy.reopenWithinDays * DAY;
   if (policy.closed === "reopen" || (policy.closed === "reopen_within_days" && recent)) {
@@ -178,26 +168,39 @@ function afterClosed(
   return { kind: "create", linkedTo: ticket.id, reason: `the ticket is ${ticket.status}` };
 }
 
+// Rules that follow a thread, not the ticket itself: a new topic in one is a new request.
+const THREAD_RULES: readonly Rule[] = ["in-reply-to", "references", "answered-by", "conversation"];
+
+/** A subject that names something else than the ticket (not the same words with more or fewer around them). */
+const newTopic = (subject: BaseSubject, ticketKey: string) =>
+  subject.matchable && ticketKey !== "" && !subject.key.includes(ticketKey) &&
+  !ticketKey.includes(subject.key);
+
 function attach(
   ticket: Ticket,
   msg: IncomingMessage,
   policy: Policy,
   rule: Rule,
-  subjectKey: string,
+  subject: BaseSubject,
 ): Decision {
   // Machines never change a ticket's state: no reopening by an out-of-office reply.
   if (msg.auto.kind !== null) return { kind: "attach", ticketId: ticket.id, rule, status: null };
+  // A customer who hits Reply on an old mail to ask something new (Chatwoot #15869, Zammad's
+  // subject check): a new ticket, linked to the old one. Our own replies stay where they are.
+  if (THREAD_RULES.includes(rule) && msg.from !== msg.desk && newTopic(subject, ticket.subjectKey)) {
+    return { kind: "create", linkedTo: ticket.id, reason: "a new subject in an old thread" };
+  }
   if (isActive(ticket)) {
     return { kind: "attach", ticketId: ticket.id, rule, status: ticket.status === "pending" ? "open" : null };
   }
-  return afterClosed(ticket, msg, policy, rule, subjectKey);
+  return afterClosed(ticket, msg, policy, rule);
 }
 
 export function decide(msg: IncomingMessage, k: Knowledge, policy: Policy = DEFAULT_POLICY): Decision {
   const subject = baseSubject(msg.subject);
   const found = (ids: Iterable<string | null>, rule: Rule) => {
     const ticket = best(k, ids);
-    return ticket ? attach(ticket, msg, policy, rule, subject.key) : undefined;
+    return ticket ? attach(ticket, msg, policy, rule, subject) : undefined;
   };
 
   // 0. A signed id of ours cannot be forged: it names the ticket outright.
@@ -237,12 +240,12 @@ export function decide(msg: IncomingMessage, k: Knowledge, policy: Policy = DEFA
       k,
       k.conversation(msg.conversationId).filter((id) => {
         const t = current(k, id);
-        return t !== undefined && isActive(t) && t.mailboxId === msg.mailboxId &&
+        return t !== undefined && isActive(t) && t.desk === msg.desk &&
           t.participants.some((p) => people.has(p)) &&
           msg.receivedAt.getTime() - t.lastActivityAt.getTime() <= policy.conversationWindowDays * DAY;
       }),
     );
-    if (ticket) return attach(ticket, msg, policy, "conversation", subject.key);
+    if (ticket) return attach(ticket, msg, policy, "conversation", subject);
   }
   // 5. The base subject, last: only for a reply, a specific subject, and the same customer (or colleague).
   if (subject.isReplyOrForward && subject.matchable && msg.from) {
@@ -252,11 +255,11 @@ export function decide(msg: IncomingMessage, k: Knowledge, policy: Policy = DEFA
         const t = current(k, id);
         const recentlyClosed = t?.closedAt !== null && t?.closedAt !== undefined &&
           msg.receivedAt.getTime() - t.closedAt.getTime() <= policy.reopenWithinDays * DAY;
-        return t !== undefined && t.subjectKey === subject.key && t.mailboxId === msg.mailboxId &&
+        return t !== undefined && t.subjectKey === subject.key && t.desk === msg.desk &&
           (isActive(t) || recentlyClosed) && (t.customer === msg.from || colleagues(t.customer, msg.from));
       }),
     );
-    if (ticket) return attach(ticket, msg, policy, "subject", subject.key);
+    if (ticket) return attach(ticket, msg, policy, "subject", subject);
   }
 
   if (msg.auto.kind === "bounce" || msg.auto.kind === "out_of_office") {
