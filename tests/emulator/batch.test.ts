@@ -1,43 +1,9 @@
 // JSON batching (notes §6, pitfall 12): limits, ids, urls, dependsOn, per-item status, 429 and
 // Outlook's four-at-a-time dispatch.
 import assert from "node:assert/strict";
-import { appToken, graph, type Harness, statusOf, tenantUsers, withEmulator } from "./harness.ts";
-
-interface ItemResponse {
-  id: string;
-  status: number;
-  headers: Record<string, string>;
-  body?: { error?: { code: string; message: string }; value?: unknown[]; [k: string]: unknown } | string;
-}
-
-async function batch(
-  h: Harness,
-  token: string,
-  requests: unknown[],
-): Promise<{ status: number; byId: Map<string, ItemResponse>; raw: unknown }> {
-  const r = await graph(h, "/$batch", token, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ requests }),
-  });
-  const raw = await r.json();
-  const byId = new Map<string, ItemResponse>((raw.responses ?? []).map((x: ItemResponse) => [x.id, x]));
-  return { status: r.status, byId, raw };
-}
-
-const pause = () => new Promise((r) => setTimeout(r, 5));
-
-/** Waits until the hold fault has parked n requests (progress, not timing, is what matters). */
-async function heldAtLeast(h: Harness, n: number): Promise<void> {
-  while ((await h.control<{ held: number }>("faults")).held < n) await pause();
-}
-
-const get = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  method: "GET",
-  url,
-  ...extra,
-});
+import { batch, get } from "./batch-support.ts";
+import { appToken, graph, statusOf, tenantUsers, withEmulator } from "./harness.ts";
+import { heldAtLeast, heldCount, releaseUntilSettled } from "./progress.ts";
 
 Deno.test(
   "batch envelope rules: 20 items at most, unique ids, valid payload, Content-Type with a body",
@@ -179,13 +145,8 @@ Deno.test(
     const alone = batch(h, token, items);
     // Graph hands Outlook four items at a time: four park, the rest wait their turn.
     await heldAtLeast(h, 4);
-    assert.equal((await h.control<{ held: number }>("faults")).held, 4);
-    let settled = false;
-    alone.finally(() => settled = true);
-    while (!settled) {
-      await h.control("faults/release", {});
-      await pause();
-    }
+    assert.equal(await heldCount(h), 4);
+    await releaseUntilSettled(h, alone);
     assert.deepEqual([...(await alone).byId.values()].map((r) => r.status), Array(8).fill(200));
 
     const direct = graph(h, `/users/${mailbox}/mailboxSettings`, token);

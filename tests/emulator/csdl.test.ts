@@ -1,7 +1,12 @@
 // The fidelity checker itself, then every entity the directory endpoints serve.
 import assert from "node:assert/strict";
 import { appToken, CONTOSO, graph, tenantUsers, userTokens, withEmulator } from "./harness.ts";
-import { assertCollectionConforms, assertConforms, conformanceProblems } from "./csdl.ts";
+import {
+  assertCollectionConforms,
+  assertConforms,
+  conformanceProblems,
+  NOTIFICATION_QUIRKS,
+} from "./csdl.ts";
 
 Deno.test("checker: accepts a docs sample user and organization", () => {
   assertConforms({
@@ -54,6 +59,49 @@ Deno.test("checker: open types accept only the dynamic properties a caller decla
   assert.deepEqual(
     conformanceProblems({ tagline: "x" }, "user", { dynamic: { "microsoft.graph.user": ["tagline"] } }),
     [],
+  );
+});
+
+Deno.test("checker: Graph's capitalised notification resourceData passes only as a named quirk, and is still checked", () => {
+  // The docs' Outlook notification (notes §5.4), as Graph sends it.
+  const notification = (resourceData: Record<string, unknown>) => ({
+    value: [{
+      subscriptionId: "c6126aa3-0ed8-412f-a988-71e6cee627c4",
+      subscriptionExpirationDateTime: "2022-01-02T03:12:18.2257768+05:30",
+      changeType: "created",
+      resource: "Users/622eaaff-0683-4862-9de4-f2ec83c2bd98/Messages/AAMkAGUwNjQ4ZjIxAAA=",
+      resourceData: {
+        "@odata.type": "#Microsoft.Graph.Message",
+        "@odata.id": "Users/622eaaff-0683-4862-9de4-f2ec83c2bd98/Messages/AAMkAGUwNjQ4ZjIxAAA=",
+        "@odata.etag": 'W/"CQAAABYAAACQ2fKdhq8oSKEDSVrdi3lRAAGDUUXn"',
+        id: "AAMkAGUwNjQ4ZjIxAAA=",
+        ...resourceData,
+      },
+      clientState: "secretClientValue",
+      tenantId: "84bd8158-6d4d-4958-8b9f-9d6445542f95",
+    }],
+  });
+  const check = (v: unknown, quirks = NOTIFICATION_QUIRKS) =>
+    conformanceProblems(v, "changeNotificationCollection", { quirks }).join("\n");
+  assert.equal(check(notification({})), "");
+  assert.match(
+    check(notification({}), []),
+    /@odata.type #Microsoft.Graph.Message is not microsoft.graph.resourceData/,
+  );
+  assert.match(check(notification({}), ["capitalisedTypeNames"]), /is not microsoft.graph.resourceData/);
+  assert.match(check(notification({ subjekt: "x" })), /no property 'subjekt' on microsoft.graph.message/);
+  assert.match(
+    check(notification({ "@odata.type": "#Microsoft.Graph.Mesage" })),
+    /is not microsoft.graph.resourceData/,
+  );
+  // Casing alone: a capitalised user is a user only with the quirk, and never something else.
+  const user = { "@odata.type": "#Microsoft.Graph.User", displayName: "x" };
+  assert.match(conformanceProblems(user, "user").join(), /is not microsoft.graph.user/);
+  assert.deepEqual(conformanceProblems(user, "user", { quirks: ["capitalisedTypeNames"] }), []);
+  assert.match(
+    conformanceProblems({ "@odata.type": "#Microsoft.Graph.Group" }, "user", { quirks: NOTIFICATION_QUIRKS })
+      .join(),
+    /is not microsoft.graph.user/,
   );
 });
 

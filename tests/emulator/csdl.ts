@@ -2,6 +2,8 @@
 // v1.0 CSDL, with compatible values? Handles inheritance, derived types named by @odata.type,
 // complex types, collections, enums (incl. flags), nullability and annotations. Reusable:
 //   assertConforms(body, "user"); assertCollectionConforms(body, "message");
+// Where real Graph departs from its own schema (see GraphQuirk), callers name the quirk they accept:
+//   assertConforms(notification, "changeNotificationCollection", { quirks: NOTIFICATION_QUIRKS });
 import {
   allProperties,
   graphSchema,
@@ -15,7 +17,26 @@ export interface CheckOptions {
   /** Dynamic properties allowed on open types, by qualified type name (e.g. secure score's
    * `microsoft.graph.controlScore`: ["implementationStatus"]). Only accepted if the type is open. */
   dynamic?: Record<string, readonly string[]>;
+  /** Known places where real Graph payloads depart from its own CSDL, accepted only when named. */
+  quirks?: readonly GraphQuirk[];
 }
+
+/**
+ * - `capitalisedTypeNames`: `@odata.type` in Graph's capitalised spelling (`#Microsoft.Graph.Message`,
+ *   as Outlook change notifications write it) names the schema type case-insensitively.
+ * - `resourceDataNamesResource`: a change notification's `resourceData` (an open type with no properties)
+ *   names the changed resource's entity type, which does not derive from it; its members are then
+ *   checked against that type.
+ */
+export type GraphQuirk = "capitalisedTypeNames" | "resourceDataNamesResource";
+
+/** What Outlook change notifications need (notes §5.4). */
+export const NOTIFICATION_QUIRKS: readonly GraphQuirk[] = [
+  "capitalisedTypeNames",
+  "resourceDataNamesResource",
+];
+
+const RESOURCE_DATA = "microsoft.graph.resourceData";
 
 const ANNOTATION = /^@(odata\.[A-Za-z]+|microsoft\.graph\.[A-Za-z.]+|removed)$/;
 
@@ -86,8 +107,8 @@ function checkStructured(value: unknown, typeName: string, path: string, w: Walk
   let actual = typeName;
   const odataType = record["@odata.type"];
   if (odataType !== undefined) {
-    const named = typeof odataType === "string" ? odataType.replace(/^#/, "") : "";
-    if (!schema.types.has(named) || !isDerivedFrom(schema, named, typeName)) {
+    const named = namedType(odataType, w.opts);
+    if (named === null || !mayStandFor(named, typeName, w.opts)) {
       w.problems.push(`${path}: @odata.type ${String(odataType)} is not ${typeName} or derived from it`);
       return;
     }
@@ -116,6 +137,37 @@ function checkStructured(value: unknown, typeName: string, path: string, w: Walk
       w.problems.push(`${path}.${key}: no property '${key}' on ${actual}`);
     }
   }
+}
+
+const quirk = (opts: CheckOptions, q: GraphQuirk) => opts.quirks?.includes(q) ?? false;
+
+/** The schema type an `@odata.type` annotation names, or null. */
+function namedType(odataType: unknown, opts: CheckOptions): string | null {
+  if (typeof odataType !== "string") return null;
+  const name = odataType.replace(/^#/, "");
+  if (graphSchema().types.has(name)) return name;
+  return quirk(opts, "capitalisedTypeNames") ? typeNamesByLowerCase().get(name.toLowerCase()) ?? null : null;
+}
+
+function mayStandFor(named: string, declared: string, opts: CheckOptions): boolean {
+  const schema = graphSchema();
+  if (isDerivedFrom(schema, named, declared)) return true;
+  return quirk(opts, "resourceDataNamesResource") && declared === RESOURCE_DATA &&
+    schema.types.get(named)?.kind === "entity";
+}
+
+let lowerCaseNames: Map<string, string | null> | undefined;
+
+/** Qualified type names by their lower-case spelling (null where two types would collide). */
+function typeNamesByLowerCase(): Map<string, string | null> {
+  if (!lowerCaseNames) {
+    lowerCaseNames = new Map();
+    for (const name of graphSchema().types.keys()) {
+      const key = name.toLowerCase();
+      lowerCaseNames.set(key, lowerCaseNames.has(key) ? null : name);
+    }
+  }
+  return lowerCaseNames;
 }
 
 function checkValue(v: unknown, def: PropertyDef, path: string, w: Walk): void {

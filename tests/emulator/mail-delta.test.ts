@@ -2,32 +2,13 @@
 // an id, 410 SyncStateNotFound after eviction (or a reset Location), REST ids that change on move
 // while immutable ids stay, the Graph SDK's PageIterator over a 10,000-message Inbox.
 import assert from "node:assert/strict";
-import { Client, PageIterator } from "@microsoft/microsoft-graph-client";
+import { PageIterator } from "@microsoft/microsoft-graph-client";
+import { deltaRound as round } from "./delta.ts";
 import { graph } from "./harness.ts";
 import { appToken, getJson, IMMUTABLE, mailState, withMail } from "./mail-harness.ts";
+import { sdkClient } from "./sdk.ts";
 
 const INBOX = "/users/support@contoso.com/mailFolders/inbox/messages";
-
-interface DeltaBody {
-  value: Record<string, unknown>[];
-  "@odata.nextLink"?: string;
-  "@odata.deltaLink"?: string;
-}
-
-async function round(h: Parameters<typeof graph>[0], first: string, token: string, headers: HeadersInit) {
-  const items: Record<string, unknown>[] = [];
-  const links: string[] = [];
-  let url = first;
-  for (;;) {
-    const r = await getJson<DeltaBody>(h, url, token, headers);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    items.push(...r.body.value);
-    const next = r.body["@odata.nextLink"];
-    if (!next) return { items, links, deltaLink: r.body["@odata.deltaLink"]! };
-    links.push(next);
-    url = next;
-  }
-}
 
 Deno.test(
   "delta: initial round pages with opaque mailfolders('id') nextLinks, then changes: full creations, partial updates, @removed ids",
@@ -161,12 +142,7 @@ Deno.test(
   "delta: the Graph SDK's PageIterator walks a 10,000-message Inbox at maxpagesize 1000 (timing printed, not asserted)",
   withMail(async (h) => {
     const token = await appToken(h);
-    const client = Client.initWithMiddleware({
-      authProvider: { getAccessToken: () => Promise.resolve(token) },
-      baseUrl: h.origin,
-      customHosts: new Set(["localhost"]),
-      fetchOptions: { client: h.client } as RequestInit,
-    });
+    const client = sdkClient(h, token);
     const t0 = performance.now();
     const first = await client.api(`${INBOX}/delta`).header("Prefer", "odata.maxpagesize=1000").select(
       "subject,receivedDateTime",

@@ -38,14 +38,14 @@ const SINGLE_USER_ONLY = [
   "mailboxSettings",
 ];
 
-const READ_ALL_DELEGATED = [
+export const READ_ALL_DELEGATED = [
   "User.ReadBasic.All",
   "User.Read.All",
   "User.ReadWrite.All",
   "Directory.Read.All",
   "Directory.ReadWrite.All",
 ];
-const READ_ALL_APPLICATION = [
+export const READ_ALL_APPLICATION = [
   "User.Read.All",
   "User.ReadWrite.All",
   "Directory.Read.All",
@@ -115,7 +115,8 @@ export const getUser = endpoint({
   },
 });
 
-function userJson(ctx: EndpointContext, user: User, select: string[] | null): Record<string, unknown> {
+/** A user as Graph serializes it: `$select`ed properties, or the default set. */
+export function userJson(ctx: EndpointContext, user: User, select: string[] | null): Record<string, unknown> {
   const computed: Record<string, unknown> = { ...user.graph };
   if (select?.includes("signInActivity")) computed.signInActivity = signInActivity(ctx, user);
   if (select?.includes("mailboxSettings")) computed.mailboxSettings = user.mailbox?.settings ?? null;

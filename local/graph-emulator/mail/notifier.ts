@@ -57,6 +57,8 @@ const BACKOFF_SECONDS = [30, 60, 120, 240, 480, 960, 1920, 3840];
 const GIVE_UP_MS = 4 * 3_600_000;
 const LOG_LIMIT = 10_000;
 
+const timedOut = () => new DOMException("the endpoint did not answer in time", "TimeoutError");
+
 export const graphTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 
 export class Notifier {
@@ -193,10 +195,15 @@ export class Notifier {
     }
   }
 
-  /** One HTTP POST with a timeout; used for notifications and validation requests. */
+  /** One HTTP POST with a timeout; used for notifications and validation requests. The timeout runs
+   * on the emulator's clock, like every other delay here: an endpoint still holding its answer when
+   * the clock is moved past the deadline has timed out (the wall-clock timer only backs this up). */
   async request(url: string, body: string, contentType: string, timeoutMs: number) {
-    const started = performance.now();
-    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#abort.signal]);
+    const started = this.state.now();
+    const deadline = new AbortController();
+    this.state.jobs.at(started + timeoutMs, () => deadline.abort(timedOut()));
+    const signal = AbortSignal.any([deadline.signal, AbortSignal.timeout(timeoutMs), this.#abort.signal]);
+    const ms = () => this.state.now() - started;
     try {
       const res = await fetch(url, {
         method: "POST",
@@ -205,12 +212,15 @@ export class Notifier {
         signal,
       });
       const text = await res.text();
-      const ms = Math.round(performance.now() - started);
-      return { outcome: res.ok ? "delivered" as const : "failed" as const, status: res.status, text, ms };
+      return {
+        outcome: res.ok ? "delivered" as const : "failed" as const,
+        status: res.status,
+        text,
+        ms: ms(),
+      };
     } catch (e) {
-      const ms = Math.round(performance.now() - started);
       const timeout = (e as Error).name === "TimeoutError";
-      return { outcome: timeout ? "timeout" as const : "error" as const, status: null, text: "", ms };
+      return { outcome: timeout ? "timeout" as const : "error" as const, status: null, text: "", ms: ms() };
     }
   }
 
