@@ -2,6 +2,7 @@
 // instances, invalid_grant -> needs_reauth, outages -> backoff, ciphertexts bound to their row,
 // the scheduled refresh, and disconnecting.
 import assert from "node:assert/strict";
+import { delegatedGraph } from "../supabase/functions/_shared/graph.ts";
 import { connectionToken, forgetToken } from "../supabase/functions/_shared/token-vault.ts";
 import {
   connect,
@@ -131,6 +132,21 @@ Deno.test("token vault", async (t) => {
       assert.equal(tokens.length, 1);
       assert.equal(await refreshGrants(), grants);
     });
+
+    await t.step(
+      "Graph rejects a token before its expiry: one new token, and the call goes through",
+      async () => {
+        const me = people[0];
+        const fault = await emulator("faults", { body: { path: `/users/${me.id}`, status: 401, count: 1 } });
+        const grants = await refreshGrants();
+        const { client } = delegatedGraph({ id: main, account_id: SEEDED.mspAccount }, Date.now() + 30_000);
+        const user = await client.api(`/users/${me.id}`).select("id").get();
+        await emulator(`faults/${fault.id}`, { method: "DELETE" }).catch(() => {});
+        assert.equal(user.id, me.id);
+        assert.equal(await refreshGrants(), grants + 1, "exactly one refresh");
+        assert.equal((await connectionRow(main)).status, "active");
+      },
+    );
 
     await t.step("Microsoft unreachable during a refresh: backoff, the connection stays active", async () => {
       await expireAccessToken(main);

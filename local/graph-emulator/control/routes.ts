@@ -16,7 +16,14 @@ const FaultInput = z.object({
   method: z.string().optional(),
   clientId: z.string().optional(),
   tenantId: z.string().optional(),
-  status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])
+  status: z.union([
+    z.literal(401),
+    z.literal(429),
+    z.literal(500),
+    z.literal(502),
+    z.literal(503),
+    z.literal(504),
+  ])
     .optional(),
   code: z.string().optional(),
   message: z.string().optional(),

@@ -14,7 +14,7 @@ export interface FaultRule {
   method?: string;
   clientId?: string;
   tenantId?: string;
-  /** Answer with this status (429, 500, 502, 503, 504) instead of running the endpoint. */
+  /** Answer with this status (401, 429, 500, 502, 503, 504) instead of running the endpoint. */
   status?: number;
   code?: string;
   message?: string;
@@ -132,6 +132,16 @@ function defaultError(status: number, exchange: boolean): GraphError {
         );
     case 504:
       return new GraphError(504, "UnknownError", "The operation has timed out.");
+    case 401:
+      // A token rejected before its expiry (revoked session, clock skew at the resource).
+      return new GraphError(
+        401,
+        "InvalidAuthenticationToken",
+        "Access token has expired or is not yet valid.",
+        {
+          headers: { "WWW-Authenticate": 'Bearer realm="", error="invalid_token"' },
+        },
+      );
     case 502:
       return new GraphError(502, "UnknownError", "Bad gateway.");
     default:

@@ -25,6 +25,8 @@ export interface GraphOptions {
   /** Epoch ms after which no retry may start (the worker's or request's budget). */
   deadline: number;
   maxRetries?: number;
+  /** Get a new token after Graph rejected the current one before its expiry. */
+  renewToken?: () => Promise<unknown>;
 }
 
 /** Seconds from a Retry-After header (delta-seconds, possibly fractional, or an HTTP date). */
@@ -56,6 +58,31 @@ class CallLogHandler implements Middleware {
   }
 }
 
+/**
+ * Graph can reject a token before it expires (revoked sessions, Continuous Access Evaluation, a
+ * signing key rolled): a new token and one more try, instead of failing until the old one lapses.
+ */
+class RejectedTokenHandler implements Middleware {
+  #next?: Middleware;
+  constructor(readonly renew: () => Promise<unknown>) {}
+  async execute(context: Context): Promise<void> {
+    await this.#next!.execute(context);
+    if (context.response?.status !== 401) return;
+    await this.renew();
+    // The authentication handler appends its header: drop the rejected one first.
+    const headers = context.options?.headers;
+    if (headers instanceof Headers) headers.delete("Authorization");
+    else if (headers && !Array.isArray(headers)) {
+      const record = headers as Record<string, string>;
+      for (const name of Object.keys(record)) if (name.toLowerCase() === "authorization") delete record[name];
+    }
+    await this.#next!.execute(context);
+  }
+  setNext(next: Middleware) {
+    this.#next = next;
+  }
+}
+
 export function graphClient(options: GraphOptions): Client {
   const base = new URL(options.baseUrl);
   // Retry 429/503/504 only when the wait still fits the budget; otherwise the error surfaces and
@@ -68,6 +95,7 @@ export function graphClient(options: GraphOptions): Client {
     baseUrl: `${base.origin}/`,
     customHosts: new Set([base.hostname]),
     middleware: [
+      ...(options.renewToken ? [new RejectedTokenHandler(options.renewToken)] : []),
       new AuthenticationHandler({ getAccessToken: options.token }),
       new RetryHandler(new RetryHandlerOptions(1, options.maxRetries ?? 5, withinBudget)),
       new TelemetryHandler(),
@@ -113,6 +141,7 @@ export function delegatedGraph(
   const client = graphClient({
     baseUrl: env().GRAPH_BASE_URL,
     token: () => connectionToken(connection.id),
+    renewToken: () => connectionToken(connection.id, { kind: "fresh", since: new Date() }),
     log,
     deadline,
   });
@@ -123,5 +152,6 @@ export function delegatedGraph(
 export function appGraph(organization: { id: string; account_id: string }, deadline: number): GraphSession {
   const log = new CallLog({ account_id: organization.account_id, organization_id: organization.id });
   const token = async () => (await appOnlyToken(organization.id)).token;
-  return { client: graphClient({ baseUrl: env().GRAPH_BASE_URL, token, log, deadline }), log };
+  const renewToken = () => appOnlyToken(organization.id, { force: true });
+  return { client: graphClient({ baseUrl: env().GRAPH_BASE_URL, token, renewToken, log, deadline }), log };
 }
