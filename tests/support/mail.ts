@@ -79,28 +79,37 @@ export function forgetAppTokens() {
   appTokens = {};
 }
 
-/** A Graph call as the app in a tenant (what a customer or colleague does in their own mailbox). */
+/**
+ * A Graph call as the app in a tenant (what a customer or colleague does in their own mailbox).
+ * Throttling and outages are waited out, as any client does, so ground truth survives injected faults.
+ */
 export async function graphAs(
   tenantId: string,
   path: string,
   init: { method?: string; body?: unknown } = {},
   // deno-lint-ignore no-explicit-any
 ): Promise<any> {
-  const res = await fetch(
-    new URL(path.startsWith("http") ? path : `/v1.0${path}`, envVar("GRAPH_BASE_URL")),
-    {
-      method: init.method ?? "GET",
-      headers: {
-        authorization: `Bearer ${await appToken(tenantId)}`,
-        prefer: 'IdType="ImmutableId"',
-        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+  for (let attempt = 1;; attempt++) {
+    const res = await fetch(
+      new URL(path.startsWith("http") ? path : `/v1.0${path}`, envVar("GRAPH_BASE_URL")),
+      {
+        method: init.method ?? "GET",
+        headers: {
+          authorization: `Bearer ${await appToken(tenantId)}`,
+          prefer: 'IdType="ImmutableId"',
+          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
       },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    },
-  );
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
+    );
+    const text = await res.text();
+    if ([429, 503, 504].includes(res.status) && attempt < 10) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? 0.2) * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
 }
 
 /** Every message id (immutable) in a mailbox folder, as the emulator holds them. */

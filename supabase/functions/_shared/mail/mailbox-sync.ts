@@ -8,7 +8,7 @@ import { env } from "../env.ts";
 import { Unauthorized } from "../errors.ts";
 import { batch, BATCH_LIMIT } from "../graph-batch.ts";
 import { delegatedGraph, graphFailure } from "../graph.ts";
-import type { Outcome } from "../jobs.ts";
+import { drain, type Outcome } from "../jobs.ts";
 import { bouncedMessageId } from "./auto-mail.ts";
 import {
   GraphMessage,
@@ -217,8 +217,19 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     }
   } catch (error) {
     await recordFailure(mailboxId, error instanceof Error ? error : new Error(String(error)));
+    // Retrying cannot help until someone connects again; the mailbox shows why.
+    if (error instanceof Unauthorized) return { done: { ...summary, skipped: error.message } };
     throw error;
   } finally {
     await log.flush(sql()).catch(() => {});
   }
+}
+
+/** The sync worker: queued mailboxes side by side, each one job, so a broken one fails and backs off alone. */
+export async function drainMailboxSyncs(budgetMs: number, kind = "sync-emails") {
+  return await drain<{ mailbox_id: string }>(
+    sql(),
+    { kind, budgetMs, batch: 4, concurrency: 2 },
+    (job, ctx) => syncMailbox(job.payload.mailbox_id, ctx.deadline),
+  );
 }
