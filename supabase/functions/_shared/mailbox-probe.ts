@@ -131,6 +131,9 @@ function folders(list: unknown, wellKnown: Map<string, string>) {
 /** list-mailboxes: the user's own mailbox and the named shared ones, with their top folders, in one batch. */
 export async function listMailboxes(claims: UserClaims, input: z.infer<typeof MailboxesQuery>) {
   const connection = await visibleConnection(claims, input.connection_id);
+  // A dead grant is a 401 and an identity outage a 502 with Retry-After; inside the SDK's token
+  // handler either would become an anonymous GraphError.
+  await connectionToken(connection.id);
   const { client, log } = delegatedGraph(connection, Date.now() + REQUEST_BUDGET_MS);
   try {
     const items: BatchItem[] = [

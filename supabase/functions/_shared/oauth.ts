@@ -142,8 +142,10 @@ export function classifyTokenError(error: unknown): Error {
       return new GrantRefused(error.error, aadsts, reason, error.status);
     }
   }
+  // oauth4webapi reads error bodies of 4xx only: a 503 temporarily_unavailable arrives here.
   if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response) {
-    return new IdentityUnavailable(`the identity platform answered ${error.cause.status}`);
+    const retryAfter = Number(error.cause.headers.get("retry-after")) || undefined;
+    return new IdentityUnavailable(`the identity platform answered ${error.cause.status}`, retryAfter);
   }
   if (error instanceof GrantRefused || error instanceof IdentityUnavailable) return error;
   if (error instanceof TypeError || (error as Error)?.name === "TimeoutError") {
