@@ -5,17 +5,18 @@ import type { UserClaims } from "../auth.ts";
 import { asUser } from "../db.ts";
 import { NotFound } from "../errors.ts";
 import { requireRole } from "../membership.ts";
+import { canonicalReference } from "./work-orders.ts";
 
 export const LinkRequest = z.object({
   message_id: z.uuid(),
   reference: z.string().trim().min(1).max(100).regex(
     /^[\p{L}\p{N}#._\/-]+$/u,
     "letters, digits and # . _ / - only",
-  ),
+  ).transform(canonicalReference), // #123 by hand is the WO-123 the sync links
 });
 export const LinksQuery = z.object({
   message_id: z.uuid().optional(),
-  reference: z.string().trim().max(100).optional(),
+  reference: z.string().trim().max(100).transform(canonicalReference).optional(),
 })
   .refine((q) => q.message_id || q.reference, {
     message: "give message_id or reference",

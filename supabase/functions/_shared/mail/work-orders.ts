@@ -17,6 +17,12 @@ export function workOrderRefs(text: string, patterns: readonly string[]): string
   return [...found];
 }
 
+/** A reference as links store it: a work order however it is written (#123, wo-0123) is WO-123. */
+export function canonicalReference(reference: string): string {
+  const number = /^(?:WO-?|#)0*(\d+)$/i.exec(reference)?.[1];
+  return number === undefined ? reference : `WO-${number}`;
+}
+
 /** The visible text of sanitized mail HTML, for matching. */
 export function visibleText(html: string): string {
   return html.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ")
