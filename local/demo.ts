@@ -1,6 +1,7 @@
 // LOCAL ONLY (`./dev demo`): the story told against the running local stack, printed as it goes.
 import postgres from "postgres";
 import { connectionsChapter } from "./demo/connections.ts";
+import { mailChapter } from "./demo/mail.ts";
 import { show, summary, title } from "./demo/narrate.ts";
 import { schedulingChapter } from "./demo/scheduling.ts";
 
@@ -19,6 +20,7 @@ try {
 
   await connectionsChapter(sql);
   await schedulingChapter(sql, { waitForCron: true });
+  await mailChapter(sql);
 
   title("Summary");
   for (const [what, ok, detail] of summary) {

@@ -46,14 +46,19 @@ export async function call<T = Record<string, unknown>>(
   return (data as { data: T }).data;
 }
 
-async function connect(client: Client, purpose: "read" | "write"): Promise<string | undefined> {
+/** Connect a Microsoft 365 user for an account (the help desk's by default), as the browser would. */
+export async function connect(
+  client: Client,
+  purpose: "read" | "write",
+  { account = HELPDESK.account, microsoftUser = HELPDESK.microsoftUser } = {},
+): Promise<string | undefined> {
   const { authorize_url } = await call<{ authorize_url: string }>(client, "oauth-authorize", {
     body: {
-      account_id: HELPDESK.account,
+      account_id: account,
       purpose,
       scope: "account",
       redirect_to: APP_PAGE,
-      login_hint: HELPDESK.microsoftUser,
+      login_hint: microsoftUser,
     },
   });
   show(
@@ -65,7 +70,7 @@ async function connect(client: Client, purpose: "read" | "write"): Promise<strin
   await microsoft.body?.cancel();
   const callback = new URL(microsoft.headers.get("location")!);
   show(
-    `Microsoft signed in ${HELPDESK.microsoftUser}, consented, and sent the browser to ${callback.pathname}`,
+    `Microsoft signed in ${microsoftUser}, consented, and sent the browser to ${callback.pathname}`,
   );
   const back = await fetch(callback, { redirect: "manual" });
   await back.body?.cancel();
