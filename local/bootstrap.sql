@@ -46,6 +46,8 @@ create schema if not exists extensions authorization postgres;
 grant usage on schema extensions to postgres, anon, authenticated, service_role;
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgcrypto with schema extensions;
+-- Supabase loads it in every project (query performance in the dashboard; our benchmarks count round trips).
+create extension if not exists pg_stat_statements with schema extensions;
 
 -- Supabase's defaults: the API roles get every privilege on new public objects; RLS is the gate.
 alter default privileges for role postgres in schema public grant all on tables to postgres, anon, authenticated, service_role;
