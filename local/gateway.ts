@@ -139,6 +139,21 @@ log(
   })`,
 );
 
+// Like `supabase functions serve`: edited function code serves the next request. Work under way
+// finishes in the old process (a worker's budget is at most the platform's 150 s wall clock).
+async function reloadOnChange(dir: string) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  for await (const event of Deno.watchFs(dir)) {
+    if (!event.paths.some((p) => /\.(ts|json)$/.test(p))) continue;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      log("function code changed: the next requests start fresh processes");
+      for (const p of processes.values()) p.retire(150_000);
+    }, 300);
+  }
+}
+reloadOnChange(`${supabaseDir}/functions`).catch((error) => log(`not watching for changes: ${error}`));
+
 const sql = drain ? postgres(env.SUPABASE_DB_URL, { max: 4, onnotice: () => {} }) : undefined;
 const drainer = sql ? drainPgNet(sql, stop.signal, log) : Promise.resolve();
 

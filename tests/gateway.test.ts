@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import * as jose from "jose";
 import {
+  eventually,
   freePort,
   localKeys,
   PUBLISHABLE_KEY,
@@ -169,6 +170,30 @@ Deno.test("local gateway", async (t) => {
         const after = await call("crash");
         assert.equal(after.status, 200);
         assert.notEqual(after.body, before.body, "a new process (new pid) serves it");
+      },
+    );
+
+    await t.step(
+      "edited code serves the next request; the request under way finishes in the old process",
+      async () => {
+        const file = `${ROOT}/tests/fixtures/supabase/functions/version/version.ts`;
+        const original = await Deno.readTextFile(file);
+        try {
+          assert.deepEqual((await call("version")).body, { version: 1 });
+          const underWay = call("version?sleep=1500");
+          await new Promise((r) => setTimeout(r, 300));
+          await Deno.writeTextFile(file, original.replace("VERSION = 1", "VERSION = 2"));
+          const edited = await eventually("the edit served", async () => {
+            const res = await call("version");
+            return res.body.version === 2 ? res : undefined;
+          });
+          assert.equal(edited.status, 200);
+          const old = await underWay;
+          assert.equal(old.status, 200);
+          assert.deepEqual(old.body, { version: 1 });
+        } finally {
+          await Deno.writeTextFile(file, original);
+        }
       },
     );
 

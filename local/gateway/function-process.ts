@@ -81,14 +81,33 @@ export class FunctionProcess {
     if (buffered) onLine(buffered);
   }
 
-  async stop(): Promise<void> {
+  #retired = new Set<Deno.ChildProcess>();
+
+  /** Edited code: new requests boot a fresh process; this one has `graceMs` to finish its work. */
+  retire(graceMs: number): void {
     const child = this.#child;
     if (!child) return;
     this.#child = undefined;
     this.#port = undefined;
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
+    this.#retired.add(child);
+    const timer = setTimeout(() => kill(child), graceMs);
+    child.status.then(() => {
+      clearTimeout(timer);
+      this.#retired.delete(child);
+    });
   }
+
+  async stop(): Promise<void> {
+    const children = [...this.#retired, ...(this.#child ? [this.#child] : [])];
+    this.#child = undefined;
+    this.#port = undefined;
+    children.forEach(kill);
+    await Promise.all(children.map((c) => c.status));
+  }
+}
+
+function kill(child: Deno.ChildProcess) {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* already gone */ }
 }
