@@ -292,8 +292,12 @@ async function whatIsKnown(
     union all
     select 'referencing', k.key, m.ticket_id, m.direction, '{}', ''
     from public.email_messages m, unnest(array_append(m.reference_ids, m.in_reply_to)) as k(key)
-    where m.account_id = ${mailbox.account_id} and m.ticket_id is not null and m.deleted_at is null
-      and (m.in_reply_to = any(${lookupIds}) or m.reference_ids && ${lookupIds}::text[]) and k.key = any(${lookupIds})
+    where m.id in (
+        -- two index paths; as one OR the planner scans the account's messages
+        select id from public.email_messages where account_id = ${mailbox.account_id} and in_reply_to = any(${lookupIds})
+        union
+        select id from public.email_messages where reference_ids && ${lookupIds}::text[] and account_id = ${mailbox.account_id})
+      and m.ticket_id is not null and m.deleted_at is null and k.key = any(${lookupIds})
     union all
     select 'conversation', conversation_id, ticket_id, direction, '{}', ''
     from public.email_messages
