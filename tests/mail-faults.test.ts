@@ -1,7 +1,8 @@
 // A 5,000-message mailbox synced through Microsoft's bad days: a tenth of its Graph requests
 // answered 429, 503 or 504; the worker SIGKILLed mid-sync and another taking over; the delta
 // token expired mid-way; then Outlook changes synced incrementally through the gateway. After
-// each, the rows are exactly the emulator's messages: none lost, none twice.
+// each, the rows are exactly the emulator's messages: none lost, none twice. Last, Graph rejects the
+// token and the grant is revoked: the sync stops cleanly, the mailbox and connection say why.
 import assert from "node:assert/strict";
 import {
   connect,
@@ -161,6 +162,35 @@ Deno.test("a 5,000-message mailbox syncs exactly through faults, a killed worker
       assert.equal(unread, 0, "read in Outlook, read here");
       assert.ok((await injected()) > faultsBefore, "faults were injected along the way");
     });
+
+    await t.step(
+      "Graph rejects the token and the grant is gone: the sync stops cleanly and says why",
+      async () => {
+        await emulator("identity/revoke", { body: { user: upn } });
+        const rejected = await emulator("faults", {
+          body: { path: `/users/${upn}/**`, status: 401, count: 1 },
+        });
+        try {
+          await sql`select private.enqueue_mail_sync(${box.inbox})`;
+          const job = await syncUntilDone(sql, box.inbox);
+          assert.match(
+            String((job.result as { skipped?: string }).skipped),
+            /authorized again/,
+            "done, not retried",
+          );
+        } finally {
+          await emulator(`faults/${rejected.id}`, { method: "DELETE" }).catch(() => {});
+        }
+        const [mailbox] =
+          await sql`select sync_status, last_error from public.mailboxes where id = ${box.inbox}`;
+        assert.equal(mailbox.sync_status, "error");
+        assert.match(mailbox.last_error, /needs to be authorized again: the grant was revoked/);
+        const [connection] =
+          await sql`select status from public.m365_connections where id = ${box.readConnection}`;
+        assert.equal(connection.status, "needs_reauth");
+        await exactly("rows kept as they were"); // nothing lost because the connection died
+      },
+    );
   } finally {
     for (const f of [...faults, slow]) await emulator(`faults/${f.id}`, { method: "DELETE" }).catch(() => {});
     await sql.end();

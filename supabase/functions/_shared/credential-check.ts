@@ -5,7 +5,7 @@ import type { UserClaims } from "./auth.ts";
 import { appOnlyToken, credentialStatus } from "./app-credentials.ts";
 import { asUser, sql } from "./db.ts";
 import { NotFound } from "./errors.ts";
-import { appGraph, graphFailure } from "./graph.ts";
+import { appGraph } from "./graph.ts";
 import { requireRole } from "./membership.ts";
 
 async function adminOf(claims: UserClaims, organizationId: string): Promise<string> {
@@ -42,7 +42,10 @@ export async function testTokenGeneration(claims: UserClaims, organizationId: st
   try {
     roles = (decodeJwt(token.token).roles as string[] | undefined) ?? [];
   } catch { /* opaque token: nothing to show */ }
-  const { client, log } = appGraph({ id: organizationId, account_id: accountId }, Date.now() + 20_000);
+  const { client, log, failure } = appGraph(
+    { id: organizationId, account_id: accountId },
+    Date.now() + 20_000,
+  );
   try {
     const org = await client.api("/organization").select("id,displayName").get();
     const tenant = org.value?.[0];
@@ -53,7 +56,7 @@ export async function testTokenGeneration(claims: UserClaims, organizationId: st
       tenant: tenant ? { id: tenant.id, display_name: tenant.displayName } : null,
     };
   } catch (error) {
-    throw graphFailure(error, "reading the tenant with the app-only token");
+    throw failure(error, "reading the tenant with the app-only token");
   } finally {
     await log.flush(sql()).catch(() => {});
   }

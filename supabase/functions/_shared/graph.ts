@@ -130,6 +130,42 @@ export interface GraphSession {
   client: Client;
   /** The calls made; flush it when done (the caller owns the transaction boundary). */
   log: CallLog;
+  /** graphFailure, except that a token that could not be had fails as itself (the SDK hides its type). */
+  failure(error: unknown, what: string): Error;
+}
+
+function session(
+  log: CallLog,
+  deadline: number,
+  token: () => Promise<string>,
+  renewToken: () => Promise<unknown>,
+): GraphSession {
+  let tokenError: Error | undefined;
+  const tracked = <T>(get: () => Promise<T>) => async () => {
+    try {
+      const value = await get();
+      tokenError = undefined;
+      return value;
+    } catch (error) {
+      tokenError = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+  };
+  const client = graphClient({
+    baseUrl: env().GRAPH_BASE_URL,
+    token: tracked(token),
+    renewToken: tracked(renewToken),
+    log,
+    deadline,
+  });
+  return {
+    client,
+    log,
+    failure: (error, what) =>
+      tokenError && error instanceof GraphError && error.statusCode === -1
+        ? tokenError
+        : graphFailure(error, what),
+  };
 }
 
 /** Graph as a connected user (delegated token from the vault). */
@@ -137,21 +173,20 @@ export function delegatedGraph(
   connection: { id: string; account_id: string },
   deadline: number,
 ): GraphSession {
-  const log = new CallLog({ account_id: connection.account_id, connection_id: connection.id });
-  const client = graphClient({
-    baseUrl: env().GRAPH_BASE_URL,
-    token: () => connectionToken(connection.id),
-    renewToken: () => connectionToken(connection.id, { kind: "fresh", since: new Date() }),
-    log,
+  return session(
+    new CallLog({ account_id: connection.account_id, connection_id: connection.id }),
     deadline,
-  });
-  return { client, log };
+    () => connectionToken(connection.id),
+    () => connectionToken(connection.id, { kind: "fresh", since: new Date() }),
+  );
 }
 
 /** Graph as the app in an organization's tenant (app-only token from its credentials). */
 export function appGraph(organization: { id: string; account_id: string }, deadline: number): GraphSession {
-  const log = new CallLog({ account_id: organization.account_id, organization_id: organization.id });
-  const token = async () => (await appOnlyToken(organization.id)).token;
-  const renewToken = () => appOnlyToken(organization.id, { force: true });
-  return { client: graphClient({ baseUrl: env().GRAPH_BASE_URL, token, renewToken, log, deadline }), log };
+  return session(
+    new CallLog({ account_id: organization.account_id, organization_id: organization.id }),
+    deadline,
+    async () => (await appOnlyToken(organization.id)).token,
+    () => appOnlyToken(organization.id, { force: true }),
+  );
 }

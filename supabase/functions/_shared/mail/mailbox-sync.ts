@@ -7,7 +7,7 @@ import { sql } from "../db.ts";
 import { env } from "../env.ts";
 import { Unauthorized } from "../errors.ts";
 import { batch, BATCH_LIMIT } from "../graph-batch.ts";
-import { delegatedGraph, graphFailure } from "../graph.ts";
+import { delegatedGraph } from "../graph.ts";
 import { drain, type Outcome } from "../jobs.ts";
 import { bouncedMessageId } from "./auto-mail.ts";
 import {
@@ -133,7 +133,7 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     await recordFailure(mailboxId, error);
     return { done: { mailbox_id: mailboxId, skipped: error.message } };
   }
-  const { client, log } = delegatedGraph(
+  const { client, log, failure } = delegatedGraph(
     { id: mailbox.connection_id, account_id: mailbox.account_id },
     deadline,
   );
@@ -166,7 +166,7 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
           .header("Prefer", `odata.maxpagesize=${pageSize}, ${IMMUTABLE_IDS}`)
           .get();
       } catch (error) {
-        if (!isSyncStateGone(error)) throw graphFailure(error, "reading the mailbox's changes");
+        if (!isSyncStateGone(error)) throw error;
         // Microsoft dropped the sync state: start over; rows are keyed by immutable id, so no duplicates.
         await beginFullSync(mailboxId);
         summary.full_sync = true;
@@ -216,10 +216,11 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
       cursor = page.nextLink;
     }
   } catch (error) {
-    await recordFailure(mailboxId, error instanceof Error ? error : new Error(String(error)));
+    const failed = failure(error, "syncing the mailbox");
+    await recordFailure(mailboxId, failed);
     // Retrying cannot help until someone connects again; the mailbox shows why.
-    if (error instanceof Unauthorized) return { done: { ...summary, skipped: error.message } };
-    throw error;
+    if (failed instanceof Unauthorized) return { done: { ...summary, skipped: failed.message } };
+    throw failed;
   } finally {
     await log.flush(sql()).catch(() => {});
   }

@@ -9,7 +9,7 @@ import type { UserClaims } from "../auth.ts";
 import { asService, asUser, sql } from "../db.ts";
 import { env } from "../env.ts";
 import { BadRequest, Conflict, NotFound, ServerMisconfigured } from "../errors.ts";
-import { delegatedGraph, graphFailure, type GraphSession } from "../graph.ts";
+import { delegatedGraph, type GraphSession } from "../graph.ts";
 import { requireRole } from "../membership.ts";
 import type { Address } from "./graph-message.ts";
 import { canonicalId, signedMessageId } from "./message-ids.ts";
@@ -252,7 +252,7 @@ export async function sendReply(claims: UserClaims, input: z.infer<typeof ReplyR
       };
     }
   } catch (error) {
-    throw graphFailure(error, "sending the reply");
+    throw graph.failure(error, "sending the reply");
   } finally {
     await graph.log.flush(sql()).catch(() => {});
   }
