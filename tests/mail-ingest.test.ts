@@ -383,6 +383,17 @@ Deno.test("ingesting pages", async (t) => {
         await ingestSent(await sentPage([b.answer]));
         assert.equal((await check("b")).answer.thread_rule, "conversation");
 
+        // The Inbox first, with a bounce of our answer: parked until the answer syncs, then filed with it.
+        const d = thread("d", 9);
+        await ingest(await inbox([d.ask, d.ndr], new Map([[d.ndr.id, "d-answer@outlook.test"]])));
+        assert.match((await ticketOf("d-ndr@outlook.test")).thread_rule, /^parked/);
+        await ingestSent(await sentPage([d.answer]));
+        const late = await check("d");
+        const ndr = await ticketOf("d-ndr@outlook.test");
+        assert.equal(ndr.ticket_id, late.ask.ticket_id);
+        assert.equal(ndr.thread_rule, "parked, then its message came");
+        assert.equal(late.ticket.message_count, 3);
+
         // Both at once (two workers), again and again: neither page misses the other's half.
         for (let i = 0; i < 12; i++) {
           const c = thread(`c${i}`, 12 + (i % 10));

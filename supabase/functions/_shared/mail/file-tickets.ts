@@ -48,9 +48,13 @@ interface TicketRow {
   closed_at: Date | null;
 }
 
-/** Our own reply with no ticket yet: synced from Sent Items before the mail it answers. */
+/**
+ * A message waiting for a ticket: our own reply synced from Sent Items before the mail it answers,
+ * or an out-of-office or bounce (parked) about a message not yet synced.
+ */
 interface Orphan {
   id: string;
+  parked: boolean;
   internet_message_id: string | null;
   conversation_id: string | null;
   in_reply_to: string | null;
@@ -77,12 +81,14 @@ const present = <T>(x: T | null): x is T => x !== null;
 const at = (r: MessageRow) => r.received_at ? Date.parse(r.received_at) : Date.now();
 
 /**
- * Does our orphaned reply answer this message? Sent Items copies carry no In-Reply-To or
- * References in Graph, so mostly the conversation says: a reply to its sender, soon after.
+ * Does the orphan belong with the message just filed? By its ids; our replies also by the
+ * conversation, as Sent Items copies carry no In-Reply-To or References in Graph: a reply to the
+ * message's sender, soon after it.
  */
-function answers(o: Orphan, m: MessageRow): boolean {
+function belongsWith(o: Orphan, m: MessageRow): boolean {
   const id = m.internet_message_id;
   if (id && (o.in_reply_to === id || o.reference_ids.includes(id))) return true;
+  if (o.parked) return false;
   const lag = o.received_at.getTime() - at(m);
   return o.conversation_id !== null && o.conversation_id === m.conversation_id && m.from_address !== null &&
     o.recipients.includes(m.from_address) && lag >= 0 && lag <= CONVERSATION_WINDOW_DAYS * DAY;
@@ -141,19 +147,19 @@ export async function fileTickets(
     for (const ref of refs) push(referencing, ref, message.ticketId);
     push(conversation, conv, message.ticketId);
   };
-  const adoptAnswersTo = (row: MessageRow, ticketId: string) => {
-    const adopted = orphans.filter((o) => answers(o, row));
+  const adoptOrphansOf = (row: MessageRow, ticketId: string) => {
+    const adopted = orphans.filter((o) => belongsWith(o, row));
     orphans = orphans.filter((o) => !adopted.includes(o));
     for (const o of adopted) {
-      file(o.id, ticketId, "answer (adopted)");
-      touch(ticketId, others(o.recipients), o.received_at.getTime(), null);
+      file(o.id, ticketId, o.parked ? "parked, then its message came" : "answer (adopted)");
+      touch(ticketId, o.parked ? [] : others(o.recipients), o.received_at.getTime(), null);
       remember(
         o.internet_message_id,
         {
           ticketId,
-          direction: "outbound",
+          direction: o.parked ? "inbound" : "outbound",
           recipients: o.recipients,
-          broadcast: o.recipients.length >= BROADCAST_RECIPIENTS,
+          broadcast: !o.parked && o.recipients.length >= BROADCAST_RECIPIENTS,
           contentHash: "",
         },
         [o.in_reply_to, ...o.reference_ids],
@@ -233,9 +239,10 @@ export async function fileTickets(
       // parked (an out-of-office or bounce about nothing of ours), or our own mail with no ticket yet
       if (decision.kind === "park") parked++;
       file(id, null, decision.kind === "park" ? `parked: ${decision.reason}` : "unmatched");
-      if (row.direction === "outbound") {
+      if (row.direction === "outbound" || decision.kind === "park") {
         orphans.push({
           id,
+          parked: decision.kind === "park",
           internet_message_id: row.internet_message_id,
           conversation_id: row.conversation_id,
           in_reply_to: row.in_reply_to,
@@ -257,7 +264,7 @@ export async function fileTickets(
       [row.in_reply_to, ...row.reference_ids],
       row.conversation_id,
     );
-    if (ticketId) adoptAnswersTo(row, ticketId);
+    if (ticketId) adoptOrphansOf(row, ticketId);
   }
 
   await write(tx, mailbox, newTickets, [...filed.values()], touched);
@@ -304,14 +311,21 @@ async function whatIsKnown(
     where account_id = ${mailbox.account_id} and conversation_id = any(${conversations}) and ticket_id is not null
       and deleted_at is null`;
   const orphans = await tx<Orphan[]>`
-    select o.id, o.internet_message_id, o.conversation_id, o.in_reply_to, o.reference_ids, o.received_at,
+    select o.id, o.direction = 'inbound' as parked, o.internet_message_id, o.conversation_id, o.in_reply_to,
+      o.reference_ids, o.received_at,
       array(select lower(x->>'address') from jsonb_array_elements(o.to_recipients || o.cc_recipients) x) as recipients
     from public.email_messages o join public.mailboxes b on b.id = o.mailbox_id
-    where o.account_id = ${mailbox.account_id} and b.address = ${mailbox.address} and o.direction = 'outbound'
-      and o.ticket_id is null and o.deleted_at is null and o.received_at is not null
-      and not (o.id = any(${newIds}::uuid[]))
-      and (o.conversation_id = any(${conversations}) or o.in_reply_to = any(${ownIds})
-        or o.reference_ids && ${ownIds}::text[])`;
+    where o.id in (
+        select id from public.email_messages where account_id = ${mailbox.account_id}
+          and conversation_id = any(${conversations}) and direction = 'outbound' and ticket_id is null
+        union
+        select id from public.email_messages where account_id = ${mailbox.account_id} and in_reply_to = any(${ownIds})
+          and ticket_id is null
+        union
+        select id from public.email_messages where reference_ids && ${ownIds}::text[]
+          and account_id = ${mailbox.account_id} and ticket_id is null)
+      and b.address = ${mailbox.address} and o.deleted_at is null and o.received_at is not null
+      and (o.direction = 'outbound' or o.thread_rule like 'parked:%') and not (o.id = any(${newIds}::uuid[]))`;
 
   const signed = new Map<string, string>();
   if (signingSecret) {

@@ -89,7 +89,8 @@ export async function ingestPage(
 
     // A reply we sent by MIME was recorded under a placeholder id (sendMail returns none): the
     // synced Sent Items copy takes its place instead of becoming a second row.
-    const ours = page.rows.filter((r) => r.direction === "outbound" && r.internet_message_id);
+    const rows = withBouncedReferences(page);
+    const ours = rows.filter((r) => r.direction === "outbound" && r.internet_message_id);
     if (ours.length) {
       await tx`update public.email_messages e set graph_id = r.graph_id
         from jsonb_to_recordset(${
@@ -98,7 +99,7 @@ export async function ingestPage(
           as r(graph_id text, id text)
         where e.mailbox_id = ${mailbox.id} and e.graph_id like 'sent:%' and e.internet_message_id = r.id`;
     }
-    const written = page.rows.length
+    const written = rows.length
       ? await tx<{ id: string; graph_id: string; inserted: boolean }[]>`
         insert into public.email_messages as m (account_id, mailbox_id, graph_id, change_key, internet_message_id,
           conversation_id, in_reply_to, reference_ids, subject, subject_key, body_preview, body_html, from_address,
@@ -109,7 +110,7 @@ export async function ingestPage(
           r.body_html, r.from_address, r.from_name, coalesce(r.to_recipients, '[]'), coalesce(r.cc_recipients, '[]'),
           r.received_at, r.sent_at, coalesce(r.has_attachments, false), r.is_read, r.importance, r.direction,
           r.auto_kind, r.content_hash, ${generation}
-        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(page.rows as never)}) r
+        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(rows as never)}) r
         on conflict (mailbox_id, graph_id) do update set
           change_key = excluded.change_key, subject = excluded.subject, subject_key = excluded.subject_key,
           body_preview = excluded.body_preview, body_html = excluded.body_html, is_read = excluded.is_read,
@@ -141,7 +142,7 @@ export async function ingestPage(
     }
 
     const fresh = new Map(inserted.map((w) => [w.graph_id, w.id]));
-    const newRows = page.rows.filter((r) => fresh.has(r.graph_id));
+    const newRows = rows.filter((r) => fresh.has(r.graph_id));
     if (mailbox.ticketing && newRows.length) {
       Object.assign(result, await fileTickets(tx, mailbox, newRows, fresh, page.bounced, signingSecret));
     }
@@ -165,6 +166,19 @@ export async function ingestPage(
         last_error = null, error_count = 0
       where id = ${mailbox.id}`;
     return result;
+  });
+}
+
+/**
+ * A bounce refers to the message that bounced, named in its report: kept among its references, so
+ * a bounce filed before that message syncs (another folder) finds it when it does.
+ */
+function withBouncedReferences(page: Page): MessageRow[] {
+  return page.rows.map((r) => {
+    const bounced = page.bounced.get(r.graph_id);
+    return bounced && !r.reference_ids.includes(bounced)
+      ? { ...r, reference_ids: [...r.reference_ids, bounced] }
+      : r;
   });
 }
 
