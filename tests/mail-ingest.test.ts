@@ -124,6 +124,25 @@ Deno.test("ingesting pages", async (t) => {
       assert.ok(ticket.number > 0);
     });
 
+    await t.step("a page that lists a message twice writes it once (the last listing)", async () => {
+      const first = graphMessage({
+        id: "AAMk-twice",
+        messageId: "twice@customer.test",
+        subject: "Fax broken",
+      });
+      const again = { ...first, changeKey: "ck2", isRead: true };
+      const result = await ingest(
+        await page(mailboxId, [first, again], {
+          nextLink: "https://graph.test/delta?$skiptoken=twice",
+          deltaLink: null,
+        }),
+      );
+      assert.equal(result.inserted, 1);
+      const rows =
+        await sql`select change_key, is_read from public.email_messages where graph_id = 'AAMk-twice'`;
+      assert.deepEqual(rows.map((r) => [r.change_key, r.is_read]), [["ck2", true]]);
+    });
+
     await t.step("a parent that arrives a page after its reply joins the reply's ticket", async () => {
       const reply = graphMessage({
         messageId: "r2@customer.test",

@@ -45,7 +45,10 @@ create table public.email_messages (
 create index email_messages_internet_message_id on public.email_messages (account_id, internet_message_id);
 create index email_messages_conversation_id on public.email_messages (account_id, conversation_id);
 create index email_messages_in_reply_to on public.email_messages (account_id, in_reply_to);
-create index email_messages_reference_ids on public.email_messages using gin (reference_ids);
+-- fastupdate off: sync writes pages continuously, and a GIN pending list that long makes every
+-- threading lookup scan it (1.3 s instead of 12 ms for a 500-message page's references)
+create index email_messages_reference_ids on public.email_messages using gin (reference_ids)
+  with (fastupdate = off);
 create index email_messages_ticket on public.email_messages (account_id, ticket_id, received_at);
 create index email_messages_mailbox_generation on public.email_messages (mailbox_id, sync_generation)
   where deleted_at is null;

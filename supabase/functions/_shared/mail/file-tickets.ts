@@ -1,6 +1,7 @@
-// Filing a page's new messages into tickets. What the database knows is read in three queries;
-// decisions are made in time order against it plus what this page already decided (a reply and
-// its parent may share a page), then written in bulk.
+// Filing a page's new messages into tickets. What the database knows is read in three queries
+// before the page is written; decisions are made in time order against it plus what the page
+// already decided (a reply and its parent may share a page); new rows are then inserted already
+// filed, and the tickets they touch updated in bulk.
 import type { Tx } from "../db.ts";
 import type { MessageRow } from "./graph-message.ts";
 import type { Mailbox } from "./ingest.ts";
@@ -22,13 +23,21 @@ export interface Filing {
   parked: number;
 }
 
+/** The page's decisions: new tickets, each message's ticket and rule (by row id), the tickets touched. */
+export interface FilingPlan {
+  newTickets: Record<string, unknown>[];
+  filed: Map<string, Filed>;
+  touched: Map<string, TicketChange>;
+  parked: number;
+}
+
 const CONVERSATION_WINDOW_DAYS = 30;
 const DAY = 86_400_000;
 // Mail to many people at once is a broadcast: replies are not one conversation (Chatwoot #13502).
 const BROADCAST_RECIPIENTS = 10;
 
 interface HeldRow {
-  kind: "message" | "referencing" | "conversation";
+  kind: "message" | "referencing" | "conversation" | "existing";
   key: string;
   ticket_id: string | null;
   direction: "inbound" | "outbound";
@@ -94,19 +103,15 @@ function belongsWith(o: Orphan, m: MessageRow): boolean {
     o.recipients.includes(m.from_address) && lag >= 0 && lag <= CONVERSATION_WINDOW_DAYS * DAY;
 }
 
-export async function fileTickets(
-  tx: Tx,
+/** Decide where the page's new messages (`ids`: graph id -> row id) go, from what was known before it. */
+export function planFiling(
   mailbox: Mailbox,
+  known: Known,
   rows: MessageRow[],
   ids: Map<string, string>,
   bounced: Map<string, string>,
-  signingSecret: string | null,
-): Promise<Filing> {
-  // The desk's folders sync in parallel: one page files at a time, so an Inbox page and a Sent
-  // Items page never miss each other's uncommitted half of a thread.
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`${mailbox.account_id}:${mailbox.address}`}, 0))`;
+): FilingPlan {
   const order = [...rows].sort((a, b) => at(a) - at(b));
-  const known = await whatIsKnown(tx, mailbox, order, [...ids.values()], bounced, signingSecret);
   const { knowledge, tickets, messages, referencing, conversation, signed } = known;
   let orphans: Orphan[] = [...known.orphans];
   const push = <T>(map: Map<string, T[]>, key: string | null, value: T) => {
@@ -267,49 +272,54 @@ export async function fileTickets(
     if (ticketId) adoptOrphansOf(row, ticketId);
   }
 
-  await write(tx, mailbox, newTickets, [...filed.values()], touched);
-  return {
-    ticketsCreated: newTickets.length,
-    threaded: [...filed.values()].filter((f) => f.ticket_id !== null).length - newTickets.length,
-    parked,
-  };
+  return { newTickets, filed, touched, parked };
 }
 
-/** Everything the page's messages could thread to: held messages, their tickets, our orphans, signed ids. */
-async function whatIsKnown(
+export type Known = Awaited<ReturnType<typeof whatIsKnown>>;
+
+/**
+ * Everything a page's messages could thread to, read before the page is written (so the page's
+ * own rows need not be told apart): held messages, their tickets, our orphans, signed ids.
+ */
+export async function whatIsKnown(
   tx: Tx,
   mailbox: Mailbox,
   order: MessageRow[],
-  newIds: string[],
   bounced: Map<string, string>,
   signingSecret: string | null,
 ) {
+  // The desk's folders sync in parallel: one page files at a time, so an Inbox page and a Sent
+  // Items page never miss each other's uncommitted half of a thread.
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`${mailbox.account_id}:${mailbox.address}`}, 0))`;
   const ownIds = order.map((r) => r.internet_message_id).filter(present);
   const refIds = order.flatMap((r) => [r.in_reply_to, ...r.reference_ids]).filter(present);
   const lookupIds = [...new Set([...ownIds, ...refIds, ...bounced.values()])];
   const conversations = [...new Set(order.map((r) => r.conversation_id).filter(present))];
 
+  const graphIds = order.map((r) => r.graph_id);
   const held = await tx<HeldRow[]>`
     select 'message' as kind, internet_message_id as key, ticket_id, direction,
       array(select lower(x->>'address') from jsonb_array_elements(to_recipients || cc_recipients) x) as recipients,
       content_hash
     from public.email_messages
     where account_id = ${mailbox.account_id} and internet_message_id = any(${lookupIds}) and deleted_at is null
-      and not (id = any(${newIds}::uuid[]))
     union all
-    select 'referencing', k.key, m.ticket_id, m.direction, '{}', ''
-    from public.email_messages m, unnest(array_append(m.reference_ids, m.in_reply_to)) as k(key)
-    where m.id in (
-        -- two index paths; as one OR the planner scans the account's messages
-        select id from public.email_messages where account_id = ${mailbox.account_id} and in_reply_to = any(${lookupIds})
-        union
-        select id from public.email_messages where reference_ids && ${lookupIds}::text[] and account_id = ${mailbox.account_id})
-      and m.ticket_id is not null and m.deleted_at is null and k.key = any(${lookupIds})
+    select 'referencing', l.key, m.ticket_id, m.direction, '{}', ''
+    from unnest(${lookupIds}::text[]) as l(key)
+    -- one id at a time: the planner then takes the indexes (an && of the whole list scans the table)
+    cross join lateral (
+      select ticket_id, direction from public.email_messages m
+      where m.account_id = ${mailbox.account_id} and (m.reference_ids @> array[l.key] or m.in_reply_to = l.key)
+        and m.ticket_id is not null and m.deleted_at is null) m
     union all
     select 'conversation', conversation_id, ticket_id, direction, '{}', ''
     from public.email_messages
     where account_id = ${mailbox.account_id} and conversation_id = any(${conversations}) and ticket_id is not null
-      and deleted_at is null`;
+      and deleted_at is null
+    union all
+    -- the page's messages this mailbox already holds (the rest are new)
+    select 'existing', graph_id, null, direction, '{}', ''
+    from public.email_messages where mailbox_id = ${mailbox.id} and graph_id = any(${graphIds})`;
   const orphans = await tx<Orphan[]>`
     select o.id, o.direction = 'inbound' as parked, o.internet_message_id, o.conversation_id, o.in_reply_to,
       o.reference_ids, o.received_at,
@@ -319,13 +329,12 @@ async function whatIsKnown(
         select id from public.email_messages where account_id = ${mailbox.account_id}
           and conversation_id = any(${conversations}) and direction = 'outbound' and ticket_id is null
         union
-        select id from public.email_messages where account_id = ${mailbox.account_id} and in_reply_to = any(${ownIds})
-          and ticket_id is null
-        union
-        select id from public.email_messages where reference_ids && ${ownIds}::text[]
-          and account_id = ${mailbox.account_id} and ticket_id is null)
+        select m.id from unnest(${ownIds}::text[]) as l(key)
+        cross join lateral (
+          select id from public.email_messages m where m.account_id = ${mailbox.account_id}
+            and (m.reference_ids @> array[l.key] or m.in_reply_to = l.key) and m.ticket_id is null) m)
       and b.address = ${mailbox.address} and o.deleted_at is null and o.received_at is not null
-      and (o.direction = 'outbound' or o.thread_rule like 'parked:%') and not (o.id = any(${newIds}::uuid[]))`;
+      and (o.direction = 'outbound' or o.thread_rule like 'parked:%')`;
 
   const signed = new Map<string, string>();
   if (signingSecret) {
@@ -365,6 +374,7 @@ async function whatIsKnown(
   const messages = new Map<string, KnownMessage[]>();
   const referencing = new Map<string, string[]>();
   const conversation = new Map<string, string[]>();
+  const existing = new Set<string>();
   const add = <T>(map: Map<string, T[]>, key: string, value: T) =>
     map.set(key, [...(map.get(key) ?? []), value]);
   for (const h of held) {
@@ -376,7 +386,8 @@ async function whatIsKnown(
         broadcast: h.direction === "outbound" && h.recipients.length >= BROADCAST_RECIPIENTS,
         contentHash: h.content_hash,
       });
-    } else if (h.ticket_id) add(h.kind === "referencing" ? referencing : conversation, h.key, h.ticket_id);
+    } else if (h.kind === "existing") existing.add(h.key);
+    else if (h.ticket_id) add(h.kind === "referencing" ? referencing : conversation, h.key, h.ticket_id);
   }
   const knowledge: Knowledge = {
     ticket: (id) => tickets.get(id),
@@ -385,28 +396,34 @@ async function whatIsKnown(
     conversation: (id) => conversation.get(id) ?? [],
     subject: (key) => [...tickets.values()].filter((t) => t.subjectKey === key).map((t) => t.id),
   };
-  return { knowledge, tickets, messages, referencing, conversation, orphans, signed };
+  return { knowledge, tickets, messages, referencing, conversation, orphans, signed, existing };
 }
 
-async function write(
+/** The plan's new tickets, before the messages that name them are inserted. */
+export async function insertNewTickets(tx: Tx, plan: FilingPlan) {
+  if (!plan.newTickets.length) return;
+  await tx`insert into public.helpdesk_tickets (id, account_id, mailbox_id, subject, subject_key, customer_address,
+      customer_name, participants, message_count, last_activity_at, linked_ticket_id)
+    select id, account_id, mailbox_id, subject, subject_key, customer_address, customer_name, participants,
+      message_count, coalesce(last_activity_at, now()), linked_ticket_id
+    from jsonb_populate_recordset(null::public.helpdesk_tickets, ${tx.json(plan.newTickets as never)})`;
+}
+
+/** After the page's rows are in: the touched tickets, and orphans held from earlier pages that found one. */
+export async function completeFiling(
   tx: Tx,
   mailbox: Mailbox,
-  newTickets: Record<string, unknown>[],
-  filed: Filed[],
-  touched: Map<string, TicketChange>,
-) {
-  if (newTickets.length) {
-    await tx`insert into public.helpdesk_tickets (id, account_id, mailbox_id, subject, subject_key, customer_address,
-        customer_name, participants, message_count, last_activity_at, linked_ticket_id)
-      select id, account_id, mailbox_id, subject, subject_key, customer_address, customer_name, participants,
-        message_count, coalesce(last_activity_at, now()), linked_ticket_id
-      from jsonb_populate_recordset(null::public.helpdesk_tickets, ${tx.json(newTickets as never)})`;
+  plan: FilingPlan,
+  inserted: Set<string>,
+): Promise<Filing> {
+  const adopted = [...plan.filed.values()].filter((f) => !inserted.has(f.id));
+  if (adopted.length) {
+    await tx`update public.email_messages m set ticket_id = f.ticket_id, thread_rule = f.rule
+      from jsonb_to_recordset(${tx.json(adopted as never)}) as f(id uuid, ticket_id uuid, rule text)
+      where m.id = f.id and m.account_id = ${mailbox.account_id}`;
   }
-  await tx`update public.email_messages m set ticket_id = f.ticket_id, thread_rule = f.rule
-    from jsonb_to_recordset(${tx.json(filed as never)}) as f(id uuid, ticket_id uuid, rule text)
-    where m.id = f.id and m.account_id = ${mailbox.account_id}`;
-  if (touched.size) {
-    const changes = [...touched].map(([id, c]) => ({
+  if (plan.touched.size) {
+    const changes = [...plan.touched].map(([id, c]) => ({
       id,
       status: c.status,
       participants: [...c.participants],
@@ -422,4 +439,9 @@ async function write(
         as c(id uuid, status text, participants text[], at timestamptz, count integer)
       where t.id = c.id and t.account_id = ${mailbox.account_id}`;
   }
+  return {
+    ticketsCreated: plan.newTickets.length,
+    threaded: [...plan.filed.values()].filter((f) => f.ticket_id !== null).length - plan.newTickets.length,
+    parked: plan.parked,
+  };
 }

@@ -4,7 +4,7 @@
 // or none of it, and the checkpoint says which: nothing lost, nothing twice.
 import { sql, type Tx } from "../db.ts";
 import type { MessageRow } from "./graph-message.ts";
-import { fileTickets } from "./file-tickets.ts";
+import { completeFiling, insertNewTickets, planFiling, whatIsKnown } from "./file-tickets.ts";
 import type { Policy } from "./threading.ts";
 import { visibleText, workOrderRefs } from "./work-orders.ts";
 
@@ -87,9 +87,9 @@ export async function ingestPage(
     }
     const generation = current.sync_generation;
 
+    const rows = pageRows(page);
     // A reply we sent by MIME was recorded under a placeholder id (sendMail returns none): the
     // synced Sent Items copy takes its place instead of becoming a second row.
-    const rows = withBouncedReferences(page);
     const ours = rows.filter((r) => r.direction === "outbound" && r.internet_message_id);
     if (ours.length) {
       await tx`update public.email_messages e set graph_id = r.graph_id
@@ -99,18 +99,37 @@ export async function ingestPage(
           as r(graph_id text, id text)
         where e.mailbox_id = ${mailbox.id} and e.graph_id like 'sent:%' and e.internet_message_id = r.id`;
     }
+    // New mail is filed before it is written, so each row is inserted once, already on its ticket.
+    const known = mailbox.ticketing && rows.length
+      ? await whatIsKnown(tx, mailbox, rows, page.bounced, signingSecret)
+      : null;
+    const ids = new Map(
+      rows.filter((r) => known && !known.existing.has(r.graph_id)).map((
+        r,
+      ) => [r.graph_id, crypto.randomUUID()]),
+    );
+    const plan = known
+      ? planFiling(mailbox, known, rows.filter((r) => ids.has(r.graph_id)), ids, page.bounced)
+      : null;
+    if (plan) await insertNewTickets(tx, plan);
+    const filedRows = rows.map((r) => {
+      const id = ids.get(r.graph_id);
+      const filed = id ? plan!.filed.get(id) : undefined;
+      return id ? { ...r, id, ticket_id: filed?.ticket_id ?? null, thread_rule: filed?.rule ?? null } : r;
+    });
     const written = rows.length
       ? await tx<{ id: string; graph_id: string; inserted: boolean }[]>`
-        insert into public.email_messages as m (account_id, mailbox_id, graph_id, change_key, internet_message_id,
+        insert into public.email_messages as m (id, account_id, mailbox_id, graph_id, change_key, internet_message_id,
           conversation_id, in_reply_to, reference_ids, subject, subject_key, body_preview, body_html, from_address,
           from_name, to_recipients, cc_recipients, received_at, sent_at, has_attachments, is_read, importance,
-          direction, auto_kind, content_hash, sync_generation)
-        select ${mailbox.account_id}, ${mailbox.id}, r.graph_id, r.change_key, r.internet_message_id, r.conversation_id,
+          direction, auto_kind, content_hash, ticket_id, thread_rule, sync_generation)
+        select coalesce(r.id, gen_random_uuid()), ${mailbox.account_id}, ${mailbox.id}, r.graph_id, r.change_key,
+          r.internet_message_id, r.conversation_id,
           r.in_reply_to, coalesce(r.reference_ids, '{}'), r.subject, coalesce(r.subject_key, ''), r.body_preview,
           r.body_html, r.from_address, r.from_name, coalesce(r.to_recipients, '[]'), coalesce(r.cc_recipients, '[]'),
           r.received_at, r.sent_at, coalesce(r.has_attachments, false), r.is_read, r.importance, r.direction,
-          r.auto_kind, r.content_hash, ${generation}
-        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(rows as never)}) r
+          r.auto_kind, r.content_hash, r.ticket_id, r.thread_rule, ${generation}
+        from jsonb_populate_recordset(null::public.email_messages, ${tx.json(filedRows as never)}) r
         on conflict (mailbox_id, graph_id) do update set
           change_key = excluded.change_key, subject = excluded.subject, subject_key = excluded.subject_key,
           body_preview = excluded.body_preview, body_html = excluded.body_html, is_read = excluded.is_read,
@@ -142,10 +161,12 @@ export async function ingestPage(
     }
 
     const fresh = new Map(inserted.map((w) => [w.graph_id, w.id]));
-    const newRows = rows.filter((r) => fresh.has(r.graph_id));
-    if (mailbox.ticketing && newRows.length) {
-      Object.assign(result, await fileTickets(tx, mailbox, newRows, fresh, page.bounced, signingSecret));
+    if (plan) {
+      // The checkpoint's row lock keeps other writers of this mailbox out, so this cannot happen.
+      if (inserted.length !== ids.size) throw new Error("the mailbox changed while a page was written");
+      Object.assign(result, await completeFiling(tx, mailbox, plan, new Set(fresh.values())));
     }
+    const newRows = rows.filter((r) => fresh.has(r.graph_id));
     result.links = await linkWorkOrders(tx, mailbox, newRows, fresh);
 
     result.roundComplete = page.deltaLink !== null;
@@ -170,11 +191,13 @@ export async function ingestPage(
 }
 
 /**
+ * The page's rows, each message once (a delta page may list an item twice; the last is current).
  * A bounce refers to the message that bounced, named in its report: kept among its references, so
  * a bounce filed before that message syncs (another folder) finds it when it does.
  */
-function withBouncedReferences(page: Page): MessageRow[] {
-  return page.rows.map((r) => {
+function pageRows(page: Page): MessageRow[] {
+  const once = new Map(page.rows.map((r) => [r.graph_id, r]));
+  return [...once.values()].map((r) => {
     const bounced = page.bounced.get(r.graph_id);
     return bounced && !r.reference_ids.includes(bounced)
       ? { ...r, reference_ids: [...r.reference_ids, bounced] }

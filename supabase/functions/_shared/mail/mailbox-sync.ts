@@ -122,6 +122,51 @@ async function recordFailure(mailboxId: string, error: Error) {
     error_count = error_count + 1 where id = ${mailboxId}`;
 }
 
+type Graph = ReturnType<typeof delegatedGraph>["client"];
+
+/** One delta page from `from` (null: the start of a full sync), made into rows, patches and removals. */
+async function readPage(
+  client: Graph,
+  mailbox: Mailbox,
+  from: string | null,
+  deadline: number,
+): Promise<Page> {
+  const response: { value?: unknown[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string } =
+    await client
+      .api(from ?? initialDeltaUrl(mailbox))
+      .header("Prefer", `odata.maxpagesize=${env().MAIL_SYNC_PAGE_SIZE}, ${IMMUTABLE_IDS}`)
+      .get();
+  const items = (response.value ?? []).map((v) => GraphMessage.parse(v));
+  const removed = items.filter((i) => i["@removed"]).map((i) => i.id);
+  const present = items.filter((i) => !i["@removed"]);
+  const partial = present.filter((i) => !isComplete(i));
+  const heldIds = partial.length
+    ? new Set((await sql()<{ graph_id: string }[]>`select graph_id from public.email_messages
+        where mailbox_id = ${mailbox.id} and graph_id = any(${partial.map((p) => p.id)})`).map((r) =>
+      r.graph_id
+    ))
+    : new Set<string>();
+  const whole = [
+    ...present.filter(isComplete),
+    ...await fetchWhole(
+      client,
+      mailbox,
+      partial.filter((p) => !heldIds.has(p.id)).map((p) => p.id),
+      deadline,
+    ),
+  ];
+  const rows = await Promise.all(whole.map((w) => toRow(w, mailbox.address)));
+  return {
+    from,
+    rows,
+    patches: partial.filter((p) => heldIds.has(p.id)).map(toPatch),
+    removed,
+    bounced: await bouncedIds(client, mailbox, rows, deadline),
+    nextLink: response["@odata.nextLink"] ?? null,
+    deltaLink: response["@odata.deltaLink"] ?? null,
+  };
+}
+
 /** Sync one mailbox folder until its delta round is complete or the budget is spent. */
 export async function syncMailbox(mailboxId: string, deadline: number): Promise<Outcome> {
   const mailbox = await loadMailbox(mailboxId);
@@ -137,7 +182,6 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     { id: mailbox.connection_id, account_id: mailbox.account_id },
     deadline,
   );
-  const pageSize = env().MAIL_SYNC_PAGE_SIZE;
   const signing = env().MESSAGE_ID_SECRET ?? null;
   const summary: SyncSummary = {
     mailbox_id: mailboxId,
@@ -153,6 +197,12 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     complete: false,
   };
   let cursor = mailbox.next_link ?? mailbox.delta_link;
+  // The next page is read while this one is written: Graph's time hides behind the database's.
+  let reading: Promise<Page> | null = null;
+  const readAhead = (from: string) => {
+    reading = readPage(client, mailbox, from, deadline);
+    reading.catch(() => {}); // its failure surfaces when it is awaited
+  };
   try {
     if (cursor === null) {
       await beginFullSync(mailboxId);
@@ -160,48 +210,20 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     }
     while (true) {
       if (deadline - Date.now() < PAGE_RESERVE_MS) return { release: summary };
-      let response: { value?: unknown[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
+      let page: Page;
       try {
-        response = await client.api(cursor ?? initialDeltaUrl(mailbox))
-          .header("Prefer", `odata.maxpagesize=${pageSize}, ${IMMUTABLE_IDS}`)
-          .get();
+        page = await (reading ?? readPage(client, mailbox, cursor, deadline));
       } catch (error) {
         if (!isSyncStateGone(error)) throw error;
         // Microsoft dropped the sync state: start over; rows are keyed by immutable id, so no duplicates.
         await beginFullSync(mailboxId);
         summary.full_sync = true;
         cursor = null;
+        reading = null;
         continue;
       }
-      const items = (response.value ?? []).map((v) => GraphMessage.parse(v));
-      const removed = items.filter((i) => i["@removed"]).map((i) => i.id);
-      const present = items.filter((i) => !i["@removed"]);
-      const partial = present.filter((i) => !isComplete(i));
-      const heldIds = partial.length
-        ? new Set((await sql()<{ graph_id: string }[]>`select graph_id from public.email_messages
-            where mailbox_id = ${mailboxId} and graph_id = any(${partial.map((p) => p.id)})`).map((r) =>
-          r.graph_id
-        ))
-        : new Set<string>();
-      const whole = [
-        ...present.filter(isComplete),
-        ...await fetchWhole(
-          client,
-          mailbox,
-          partial.filter((p) => !heldIds.has(p.id)).map((p) => p.id),
-          deadline,
-        ),
-      ];
-      const rows = await Promise.all(whole.map((w) => toRow(w, mailbox.address)));
-      const page: Page = {
-        from: cursor,
-        rows,
-        patches: partial.filter((p) => heldIds.has(p.id)).map(toPatch),
-        removed,
-        bounced: await bouncedIds(client, mailbox, rows, deadline),
-        nextLink: response["@odata.nextLink"] ?? null,
-        deltaLink: response["@odata.deltaLink"] ?? null,
-      };
+      reading = null;
+      if (page.nextLink && deadline - Date.now() >= 2 * PAGE_RESERVE_MS) readAhead(page.nextLink);
       const written = await ingestPage(mailbox, page, signing);
       if (written.superseded) return { done: { ...summary, superseded: true } };
       summary.pages++;
@@ -222,6 +244,7 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
     if (failed instanceof Unauthorized) return { done: { ...summary, skipped: failed.message } };
     throw failed;
   } finally {
+    await (reading as Promise<Page> | null)?.catch(() => {}); // an unused read-ahead still logs its call
     await log.flush(sql()).catch(() => {});
   }
 }
