@@ -6,7 +6,7 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { batch, BATCH_LIMIT, type BatchResult } from "../graph-batch.ts";
 import { retryAfterSeconds } from "../graph.ts";
-import { classify, failureOf, type Outcome } from "./failures.ts";
+import { classify, type Failure, failureOf, type Outcome } from "./failures.ts";
 import { parseReport } from "./report-csv.ts";
 
 /** Requests one refresh made: envelopes sent (before item retries), items per flush, direct calls. */
@@ -47,13 +47,21 @@ function relative(link: string): string {
   return url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "") + url.search;
 }
 
-function itemFailure(result: BatchResult) {
+/** What failed, named by the path read (never its query: no tokens or filters in messages). */
+function named(url: string, failure: Failure): Failure {
+  return { ...failure, message: `${url.split("?")[0]}: ${failure.message}` };
+}
+
+function itemFailure(url: string, result: BatchResult): Failure {
   const error = (result.body as { error?: { code?: string; message?: string } } | null)?.error;
-  return failureOf(
-    result.status,
-    error?.code,
-    error?.message ?? String(result.body ?? ""),
-    retryAfterSeconds(result.headers.get("retry-after")),
+  return named(
+    url,
+    failureOf(
+      result.status,
+      error?.code,
+      error?.message ?? String(result.body ?? ""),
+      retryAfterSeconds(result.headers.get("retry-after")),
+    ),
   );
 }
 
@@ -85,7 +93,7 @@ export class GraphReads {
         try {
           return { ok: true, value: await this.client.api(url).version("beta").get() };
         } catch (error) {
-          return { ok: false, failure: classify(error) };
+          return { ok: false, failure: named(url, classify(error)) };
         }
       })) as Promise<Outcome<T>>;
   }
@@ -99,10 +107,10 @@ export class GraphReads {
   async #read(url: string): Promise<Outcome<unknown>> {
     try {
       let page = await this.#page(url);
-      if (page.status === 302) return await this.#download(page);
+      if (page.status === 302) return await this.#download(url, page);
       const items: unknown[] = [];
       while (true) {
-        if (page.status !== 200) return { ok: false, failure: itemFailure(page) };
+        if (page.status !== 200) return { ok: false, failure: itemFailure(url, page) };
         const body = page.body as { value?: unknown[]; "@odata.nextLink"?: string } | null;
         if (!Array.isArray(body?.value)) return { ok: true, value: body };
         items.push(...body.value);
@@ -116,9 +124,9 @@ export class GraphReads {
   }
 
   /** Reports answer 302 to a pre-authenticated download on another host: no token goes there. */
-  #download(page: BatchResult): Promise<Outcome<unknown>> {
+  #download(url: string, page: BatchResult): Promise<Outcome<unknown>> {
     const location = page.headers.get("location");
-    if (!location) return Promise.resolve({ ok: false, failure: itemFailure(page) });
+    if (!location) return Promise.resolve({ ok: false, failure: itemFailure(url, page) });
     return this.#limit.run(async () => {
       const response = await fetch(location, {
         signal: AbortSignal.timeout(Math.max(this.deadline - Date.now(), 1_000)),
@@ -172,7 +180,8 @@ export class GraphReads {
       const results = await batch(
         this.client,
         chunk.map((p, i) => ({ id: String(i + 1), url: p.url })),
-        { deadline: this.deadline },
+        // Throttled items are retried as long as the refresh's time allows (Retry-After honoured).
+        { deadline: this.deadline, maxRounds: 10 },
       );
       chunk.forEach((p, i) => {
         const result = results.get(String(i + 1));
