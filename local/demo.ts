@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { connectionsChapter } from "./demo/connections.ts";
 import { mailChapter } from "./demo/mail.ts";
 import { show, summary, title } from "./demo/narrate.ts";
+import { postureChapter } from "./demo/posture.ts";
 import { schedulingChapter } from "./demo/scheduling.ts";
 
 const env = (name: string) => {
@@ -19,6 +20,7 @@ try {
   show(`Microsoft (emulated) ${env("EMULATOR_URL")}`);
 
   await connectionsChapter(sql);
+  await postureChapter(sql);
   await schedulingChapter(sql, { waitForCron: true });
   await mailChapter(sql);
 
