@@ -304,18 +304,19 @@ export async function whatIsKnown(
     from public.email_messages
     where account_id = ${mailbox.account_id} and internet_message_id = any(${lookupIds}) and deleted_at is null
     union all
-    select 'referencing', l.key, m.ticket_id, m.direction, '{}', ''
-    from unnest(${lookupIds}::text[]) as l(key)
-    -- one id at a time: the planner then takes the indexes (an && of the whole list scans the table)
-    cross join lateral (
-      select ticket_id, direction from public.email_messages m
-      where m.account_id = ${mailbox.account_id} and (m.reference_ids @> array[l.key] or m.in_reply_to = l.key)
-        and m.ticket_id is not null and m.deleted_at is null) m
+    select 'referencing', key, ticket_id, 'inbound', '{}', '' from (
+      select distinct l.key, m.ticket_id
+      from unnest(${lookupIds}::text[]) as l(key)
+      -- one id at a time: the planner then takes the indexes (an && of the whole list scans the table)
+      cross join lateral (
+        select ticket_id from public.email_messages m
+        where m.account_id = ${mailbox.account_id} and (m.reference_ids @> array[l.key] or m.in_reply_to = l.key)
+          and m.ticket_id is not null and m.deleted_at is null) m) r
     union all
-    select 'conversation', conversation_id, ticket_id, direction, '{}', ''
-    from public.email_messages
-    where account_id = ${mailbox.account_id} and conversation_id = any(${conversations}) and ticket_id is not null
-      and deleted_at is null
+    select 'conversation', conversation_id, ticket_id, 'inbound', '{}', '' from (
+      select distinct conversation_id, ticket_id from public.email_messages
+      where account_id = ${mailbox.account_id} and conversation_id = any(${conversations}) and ticket_id is not null
+        and deleted_at is null) c
     union all
     -- the page's messages this mailbox already holds (the rest are new)
     select 'existing', graph_id, null, direction, '{}', ''
