@@ -4,6 +4,7 @@
 // without a source.
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import { HttpError, RetryLater, Unauthorized } from "../errors.ts";
+import { redact } from "../log.ts";
 
 export type SyncStatus = "ok" | "unlicensed" | "forbidden" | "throttled" | "error";
 
@@ -61,7 +62,10 @@ export function classify(error: unknown): Failure {
   }
   if (error instanceof HttpError) return { status: "error", message: error.message };
   if (error instanceof SourceFailed) return error.failure;
-  return { status: "error", message: `reading Microsoft 365 failed: ${(error as Error)?.message ?? error}` };
+  return {
+    status: "error",
+    message: redact(`reading Microsoft 365 failed: ${(error as Error)?.message ?? error}`),
+  };
 }
 
 /** A source a dataset cannot do without failed; the refresh records why. */

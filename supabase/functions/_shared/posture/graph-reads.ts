@@ -128,17 +128,23 @@ export class GraphReads {
     const location = page.headers.get("location");
     if (!location) return Promise.resolve({ ok: false, failure: itemFailure(url, page) });
     return this.#limit.run(async () => {
-      const response = await fetch(location, {
-        signal: AbortSignal.timeout(Math.max(this.deadline - Date.now(), 1_000)),
+      // The link itself is a credential: it never goes into a message.
+      const failed = (why: string): Outcome<unknown> => ({
+        ok: false,
+        failure: named(url, { status: "error", message: `the report download ${why}` }),
       });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return {
-          ok: false,
-          failure: { status: "error", message: `the report download answered ${response.status}` },
-        };
+      try {
+        const response = await fetch(location, {
+          signal: AbortSignal.timeout(Math.max(this.deadline - Date.now(), 1_000)),
+        });
+        if (!response.ok) {
+          await response.body?.cancel();
+          return failed(`answered ${response.status}`);
+        }
+        return { ok: true, value: parseReport(await response.text()) };
+      } catch (error) {
+        return failed(`failed (${(error as Error).name})`);
       }
-      return { ok: true, value: parseReport(await response.text()) };
     });
   }
 
