@@ -4,7 +4,7 @@
 // job is queued.
 import { z } from "zod";
 import type { UserClaims } from "../auth.ts";
-import { asService, asUser, sql } from "../db.ts";
+import { asUser, sql } from "../db.ts";
 import { NotFound, RetryLater } from "../errors.ts";
 import { parse, serve } from "../http.ts";
 import { OrganizationId } from "../ids.ts";
@@ -46,14 +46,12 @@ async function cached(claims: UserClaims, name: DatasetName, clientId: string, p
 /** Queue a refresh of stale data (one job per organization and dataset), unless backed off. */
 export async function requestRefresh(org: Organization, name: DatasetName | "all") {
   try {
-    await asService(async (tx) => {
-      const [{ job }] = await tx`select case when private.posture_backed_off(${org.id}) then null
-        else private.enqueue_posture_refresh(${org.id}, ${name}) end as job`;
-      if (job) await tx`select private.wake_worker(${`cache-write-${name}`})`;
-    });
+    const [{ job }] = await sql()`select case when private.posture_backed_off(${org.id}) then null
+      else private.enqueue_posture_refresh(${org.id}, ${name}) end as job`;
+    if (job) await sql()`select private.wake_worker(${`cache-write-${name}`})`;
   } catch (error) {
-    // The job waits for the minutely wake-up instead; the reader still gets its data.
-    log("warn", "could not queue a posture refresh", {
+    // Whatever was queued waits for the minutely wake-up; the reader still gets its data.
+    log("warn", "could not queue or wake a posture refresh", {
       organization: org.id,
       dataset: name,
       error: String(error),
