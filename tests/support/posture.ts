@@ -165,9 +165,10 @@ export async function graphText(app: App, tenant: TenantKey, path: string): Prom
       headers: { Authorization: `Bearer ${token.access_token}` },
     });
     // Other tests read the same tenants: wait out Graph's per-tenant throttles.
-    if (res.status === 429 && attempt < 5) {
+    if (res.status === 429 && attempt < 8) {
       await res.body?.cancel();
-      await new Promise((r) => setTimeout(r, (Number(res.headers.get("retry-after")) || 1) * 1000));
+      const wait = Number(res.headers.get("retry-after")) || 1 + 2 * Math.random();
+      await new Promise((r) => setTimeout(r, wait * 1000));
       continue;
     }
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
