@@ -60,9 +60,9 @@ function answer(target: WriteTarget, report: RefreshReport) {
 export function serveCacheWrite(target: WriteTarget) {
   serve({ auth: "publishable", methods: ["POST"] }, async ({ caller, query, body, user }) => {
     const budgetMs = env().WORKER_BUDGET_SECONDS * 1000;
-    const clientId = (await body(WriteInput)).clientId ?? query(WriteInput).clientId;
-    if (caller.kind === "secret" && !clientId) return await drainPosture(target, budgetMs);
     const claims = caller.kind === "secret" ? null : user();
+    const clientId = (await body(WriteInput)).clientId ?? query(WriteInput).clientId;
+    if (!claims && !clientId) return await drainPosture(target, budgetMs);
     if (!clientId) {
       throw new BadRequest("invalid query: clientId: which organization to refresh", "invalid_input");
     }
