@@ -1,6 +1,6 @@
 // The tenant's people as the datasets share them: the user list, who is in which group (nesting
 // resolved), who holds which role, and each person's legacy per-user MFA state.
-import { required } from "./failures.ts";
+import { required, SourceFailed } from "./failures.ts";
 import type { GraphReads } from "./graph-reads.ts";
 import {
   type GraphUser,
@@ -12,8 +12,16 @@ import {
   USERS,
 } from "./sources.ts";
 
+/** Everyone in the directory. A tenant always has someone: an empty list is not believed. */
 export async function users(reads: GraphReads): Promise<GraphUser[]> {
-  return required(await read(reads, USERS));
+  const everyone = required(await read(reads, USERS));
+  if (!everyone.length) {
+    throw new SourceFailed({
+      status: "error",
+      message: "/users: Graph listed no users; the previous data is kept",
+    });
+  }
+  return everyone;
 }
 
 /** Enabled member accounts: the people posture percentages are about (not guests, not disabled
