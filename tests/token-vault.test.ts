@@ -212,6 +212,17 @@ Deno.test("token vault", async (t) => {
       assert.equal((await connectionRow(idle)).status, "needs_reauth");
     });
 
+    await t.step("reconnecting while refreshes run: every one succeeds (one lock order)", async () => {
+      const person = (await emulatedUsers("fabrikam", ordinaryMember))[1];
+      const id = await signIn(person.userPrincipalName);
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, async (_, i) => {
+        if (i % 2) return await signIn(person.userPrincipalName);
+        forgetToken(id);
+        return await connectionToken(id, { kind: "fresh", since: new Date() });
+      }));
+      assert.deepEqual(outcomes.filter((o) => o.status === "rejected"), []);
+    });
+
     await t.step("a ciphertext copied onto another connection's row does not open", async () => {
       const person = (await emulatedUsers("fabrikam", ordinaryMember))[1];
       const victim = await signIn(person.userPrincipalName);
@@ -227,9 +238,11 @@ Deno.test("token vault", async (t) => {
       const [job] = await sql`select command from cron.job where jobname = 'refresh-tokens'`;
       const [{ schedule_token_refresh: queued }] = await sql.unsafe(job.command);
       assert.ok(queued >= 1);
-      const refreshed = await eventually("the worker to refresh it", async () => {
+      const refreshed = await eventually("the worker to refresh it and finish", async () => {
         const row = await tokenRow(main);
-        return row.rotation > before.rotation ? row : undefined;
+        const [job] = await sql`select status from private.jobs
+          where dedup_key = ${`refresh-token:${main}`} order by id desc limit 1`;
+        return row.rotation > before.rotation && job?.status === "done" ? row : undefined;
       });
       assert.ok(refreshed.expires_at > new Date(Date.now() + 30 * 60_000), "a fresh access token");
       // With the default 24-hour window a one-hour Microsoft token is always within it: the next

@@ -161,6 +161,12 @@ export async function completeConnect(
     }, { signal: AbortSignal.timeout(20_000), fetch: loggingFetch(calls, "identity") });
 
     const connectionId = await asService(async (tx) => {
+      // The token vault locks a connection's token row, then the connection: the same order here,
+      // or reconnecting while a refresh runs deadlocks.
+      await tx`select 1 from private.oauth_tokens t join public.m365_connections c on c.id = t.connection_id
+        where c.account_id = ${state.account_id} and c.tenant_id = ${user.tenantId}
+          and c.object_id = ${user.objectId} and c.purpose = ${state.purpose}
+        for update of t`;
       const [connection] = await tx<{ id: string; account_id: string }[]>`
         insert into public.m365_connections as c
           (account_id, organization_id, purpose, scope, tenant_id, object_id, user_principal_name, display_name,
