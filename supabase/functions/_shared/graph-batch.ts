@@ -63,8 +63,11 @@ export async function batch(
     for (const [id, result] of answered) results.set(id, result);
     const throttled = pending.filter((item) => RETRYABLE.has(answered.get(item.id)?.status ?? 0));
     if (!throttled.length) break;
+    // Without a Retry-After (some throttles send none), a growing, jittered wait: callers throttled
+    // together must not all come back in the same second.
+    const fallback = 2 ** round * (0.5 + Math.random());
     const wait = Math.max(
-      ...throttled.map((i) => retryAfterSeconds(answered.get(i.id)!.headers.get("retry-after")) ?? 1),
+      ...throttled.map((i) => retryAfterSeconds(answered.get(i.id)!.headers.get("retry-after")) ?? fallback),
     );
     if (Date.now() + wait * 1000 >= options.deadline) break; // the caller decides what to do with them
     await new Promise((r) => setTimeout(r, wait * 1000));
