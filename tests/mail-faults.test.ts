@@ -128,11 +128,19 @@ Deno.test("a 5,000-message mailbox syncs exactly through faults, a killed worker
       const kind = uniqueKind("sync-emails-expired");
       const id = await ownSync(kind);
       const before = await checkpoint();
+      // The mailbox's requests wait at the emulator until let through, one at a time.
+      const gate = await emulator("faults", { body: { path: `/users/${upn}/**`, hold: true } });
+      await emulator(`faults/${slow.id}`, { method: "DELETE" });
       const running = worker(kind, 100);
-      await eventually("the round under way", async () => (await checkpoint()).next_link !== null, 60_000);
+      await eventually("the first page written, the next request waiting", async () => {
+        const { held } = await emulator("faults");
+        if ((await checkpoint()).next_link !== null && held > 0) return true;
+        if (held > 0) await emulator("faults/release", { method: "POST" });
+      }, 60_000);
       const { expired } = await emulator("mail/delta/expire", { body: { mailbox: upn } });
       assert.ok(expired > 0);
-      await emulator(`faults/${slow.id}`, { method: "DELETE" }); // the resync may run at full speed
+      await emulator(`faults/${gate.id}`, { method: "DELETE" });
+      await emulator("faults/release", { method: "POST" });
       assert.equal((await running.output()).code, 0);
       await handBack(kind);
       const job = await ownJob(id);
