@@ -139,6 +139,35 @@ Deno.test("job worker runtime", async (t) => {
       },
     );
 
+    await t.step(
+      "the platform announcing a stop (beforeunload): the running job saves its checkpoint, the rest go back",
+      async () => {
+        const kind = uniqueKind("stopped");
+        const ids = await enqueue(kind, 3);
+        const reasons: unknown[] = [];
+        const summary = await drain(sql, { kind, budgetMs: 60_000, batch: 3 }, async (_j, ctx) => {
+          // What the Edge Runtime dispatches at its CPU soft limit, a second of CPU before the hard one.
+          dispatchEvent(new CustomEvent("beforeunload", { detail: { reason: "cpu" } }));
+          await new Promise((r) => setTimeout(r, 10));
+          reasons.push(ctx.stopping.aborted && ctx.stopping.reason);
+          return { release: { page: 7 } };
+        });
+        assert.deepEqual(reasons, ["cpu"], "one job ran, and was told why it must stop");
+        assert.deepEqual({ done: summary.done, released: summary.released }, { done: 0, released: 3 });
+        const jobs = await sql<{ status: string; attempts: number; checkpoint: unknown }[]>`
+          select status, attempts, checkpoint from private.jobs where id = any(${ids}) order by id`;
+        assert.ok(
+          jobs.every((j) => j.status === "queued" && j.attempts === 0),
+          "all due again, no attempt lost",
+        );
+        assert.deepEqual(jobs.filter((j) => j.checkpoint).map((j) => j.checkpoint), [{ page: 7 }]);
+
+        // The announcement was this worker's: the next one runs them all.
+        const next = await drain(sql, { kind, budgetMs: 60_000, batch: 3 }, () => ({ done: true }));
+        assert.equal(next.done, 3);
+      },
+    );
+
     await t.step("claimed jobs a worker has no time left for are handed back untouched", async () => {
       const kind = uniqueKind("no-time");
       const ids = await enqueue(kind, 3);

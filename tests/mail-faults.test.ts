@@ -1,6 +1,6 @@
 // A 5,000-message mailbox synced through Microsoft's bad days: a tenth of its Graph requests
-// answered 429, 503 or 504; the worker SIGKILLed mid-sync and another taking over; the delta
-// token expired mid-way; then Outlook changes synced incrementally through the gateway. After
+// answered 429, 503 or 504; the worker SIGKILLed mid-sync and another taking over; the worker
+// told by the platform that it is about to be stopped; the delta token expired mid-way; then Outlook changes synced incrementally through the gateway. After
 // each, the rows are exactly the emulator's messages: none lost, none twice. Last, Graph rejects the
 // token and the grant is revoked: the sync stops cleanly, the mailbox and connection say why.
 import assert from "node:assert/strict";
@@ -23,9 +23,16 @@ const NORTHWIND = "9c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 const SIZE = 5_000;
 
 /** The sync worker in a process of its own, draining only this test's job kind. */
-function worker(kind: string, pageSize: number) {
+function worker(kind: string, pageSize: number, stopAfterFirstPageOf?: string) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/tests/support/mail-sync-worker.ts`, kind, "300"],
+    args: [
+      "run",
+      "-A",
+      `${ROOT}/tests/support/mail-sync-worker.ts`,
+      kind,
+      "300",
+      ...(stopAfterFirstPageOf ? [stopAfterFirstPageOf] : []),
+    ],
     env: { MAIL_SYNC_PAGE_SIZE: String(pageSize) },
     stdout: "piped",
     stderr: "inherit",
@@ -130,6 +137,32 @@ Deno.test("a 5,000-message mailbox syncs exactly through faults, a killed worker
       await exactly("after the kill");
       await handBack(kind);
     });
+
+    await t.step(
+      "the platform stops the worker mid-sync (its CPU limit): the job is handed back at once, then resumed",
+      async () => {
+        await emulator(`mail/mailboxes/${upn}/fill`, { body: { messages: 600 } });
+        const kind = uniqueKind("sync-emails-stopped");
+        const id = await ownSync(kind);
+        const before = await checkpoint();
+        assert.equal((await worker(kind, 100, box.inbox).output()).code, 0, "the worker returns by itself");
+        const [job] = await sql`select status, attempts from private.jobs where id = ${id}`;
+        assert.equal(job.status, "queued", "handed back, not left running until its lease runs out");
+        assert.equal(job.attempts, 0, "being stopped is not a failed attempt");
+        assert.ok((await checkpoint()).next_link, "stopped mid-round, its checkpoint saved");
+        assert.ok((await stored()) < (await folderIds(NORTHWIND, upn)).size, "stopped before the end");
+
+        assert.equal((await worker(kind, 100).output()).code, 0);
+        const after = await roundComplete();
+        assert.equal(
+          after.sync_generation,
+          before.sync_generation,
+          "resumed from the checkpoint, not started over",
+        );
+        await exactly("after the platform's stop");
+        await handBack(kind);
+      },
+    );
 
     await t.step("the delta token expires mid-way: a full resync, no duplicates", async () => {
       // New mail makes a next round of several pages; the token dies after its first page.

@@ -1,6 +1,7 @@
 // The worker side of the job queue (private.jobs): claim due jobs, run them within a time budget,
-// and record each outcome. Edge Functions have wall-clock limits, so a worker stops claiming when
-// its budget is spent and hands unfinished work back with a checkpoint.
+// and record each outcome. Edge Functions have wall-clock and CPU limits, so a worker stops claiming
+// when its budget is spent, or when the platform says it is about to stop it, and hands unfinished
+// work back with a checkpoint.
 import type { Sql } from "./db.ts";
 import { HttpError, RetryLater } from "./errors.ts";
 
@@ -24,6 +25,11 @@ export interface JobContext {
   worker: string;
   /** Epoch ms by which the handler must return; save a checkpoint and release before it. */
   deadline: number;
+  /**
+   * Aborted when the platform is about to stop the worker (its CPU, memory or wall-clock limit):
+   * save a checkpoint and release now, or the job waits for its lease to run out and loses an attempt.
+   */
+  stopping: AbortSignal;
 }
 
 export type JobHandler<P> = (job: Job<P>, ctx: JobContext) => Outcome | Promise<Outcome>;
@@ -86,7 +92,19 @@ async function record<P>(
   }
 }
 
-/** Claim and run jobs of one kind until none are due or the budget is spent. */
+/**
+ * Aborted when the Edge Runtime announces that it will stop this worker: it dispatches
+ * "beforeunload" (reason cpu, memory, wall_clock...) at its soft limit, before the hard one.
+ * Deno's CLI fires it only once the event loop is idle, after any drain has returned.
+ */
+function platformStop(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (event: Event) => controller.abort((event as CustomEvent).detail?.reason ?? "beforeunload");
+  addEventListener("beforeunload", stop);
+  return { signal: controller.signal, dispose: () => removeEventListener("beforeunload", stop) };
+}
+
+/** Claim and run jobs of one kind until none are due, the budget is spent or the platform stops us. */
 export async function drain<P = Record<string, unknown>>(
   sql: Sql,
   options: DrainOptions,
@@ -98,28 +116,36 @@ export async function drain<P = Record<string, unknown>>(
   const batch = options.batch ?? 10;
   const concurrency = options.concurrency ?? 1;
   const summary: DrainSummary = { worker, claimed: 0, done: 0, released: 0, retrying: 0, dead: 0 };
-  const ctx: JobContext = { worker, deadline };
-
-  while (deadline - Date.now() > MIN_TIME_TO_START_MS) {
-    const jobs = await sql<Job<P>[]>`
+  const stop = platformStop();
+  const ctx: JobContext = { worker, deadline, stopping: stop.signal };
+  const mayStart = () => !stop.signal.aborted && deadline - Date.now() > MIN_TIME_TO_START_MS;
+  try {
+    while (mayStart()) {
+      const jobs = await sql<Job<P>[]>`
       select id, kind, account_id, payload, attempts, max_attempts, checkpoint
       from private.claim_jobs(${options.kind}, ${worker}, ${batch}, ${lease}::interval)`;
-    if (jobs.length === 0) break;
-    summary.claimed += jobs.length;
+      if (jobs.length === 0) break;
+      summary.claimed += jobs.length;
 
-    const queue = [...jobs];
-    const lane = async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        if (deadline - Date.now() <= MIN_TIME_TO_START_MS) {
-          // Claimed but not started: give it back untouched.
-          await sql`select private.release_job(${job.id}, ${worker}, null)`;
-          summary.released++;
-          continue;
+      const queue = [...jobs];
+      const lane = async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          if (!mayStart()) {
+            // Claimed but not started: give it back untouched.
+            await sql`select private.release_job(${job.id}, ${worker}, null)`;
+            summary.released++;
+            continue;
+          }
+          await record(sql, job, ctx, handle, summary);
         }
-        await record(sql, job, ctx, handle, summary);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
+    }
+  } finally {
+    stop.dispose();
+  }
+  if (stop.signal.aborted) {
+    log("info", "worker stopped by the platform", { kind: options.kind, reason: stop.signal.reason });
   }
   return summary;
 }

@@ -167,8 +167,12 @@ async function readPage(
   };
 }
 
-/** Sync one mailbox folder until its delta round is complete or the budget is spent. */
-export async function syncMailbox(mailboxId: string, deadline: number): Promise<Outcome> {
+/** Sync one mailbox folder until its delta round is complete, the budget is spent or the worker must stop. */
+export async function syncMailbox(
+  mailboxId: string,
+  deadline: number,
+  stopping: AbortSignal = new AbortController().signal,
+): Promise<Outcome> {
   const mailbox = await loadMailbox(mailboxId);
   if (!mailbox || !mailbox.enabled) {
     return { done: { mailbox_id: mailboxId, skipped: "no such enabled mailbox" } };
@@ -209,7 +213,7 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
       summary.full_sync = true;
     }
     while (true) {
-      if (deadline - Date.now() < PAGE_RESERVE_MS) return { release: summary };
+      if (stopping.aborted || deadline - Date.now() < PAGE_RESERVE_MS) return { release: summary };
       let page: Page;
       try {
         page = await (reading ?? readPage(client, mailbox, cursor, deadline));
@@ -223,7 +227,9 @@ export async function syncMailbox(mailboxId: string, deadline: number): Promise<
         continue;
       }
       reading = null;
-      if (page.nextLink && deadline - Date.now() >= 2 * PAGE_RESERVE_MS) readAhead(page.nextLink);
+      if (page.nextLink && !stopping.aborted && deadline - Date.now() >= 2 * PAGE_RESERVE_MS) {
+        readAhead(page.nextLink);
+      }
       const written = await ingestPage(mailbox, page, signing);
       if (written.superseded) return { done: { ...summary, superseded: true } };
       summary.pages++;
@@ -254,6 +260,6 @@ export async function drainMailboxSyncs(budgetMs: number, kind = "sync-emails") 
   return await drain<{ mailbox_id: string }>(
     sql(),
     { kind, budgetMs, batch: 4, concurrency: 2 },
-    (job, ctx) => syncMailbox(job.payload.mailbox_id, ctx.deadline),
+    (job, ctx) => syncMailbox(job.payload.mailbox_id, ctx.deadline, ctx.stopping),
   );
 }
