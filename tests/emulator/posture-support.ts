@@ -59,6 +59,7 @@ export interface PostureSummary {
   skus: {
     skuPartNumber: string;
     skuId: string;
+    displayName: string;
     free: boolean;
     capabilityStatus: string;
     consumedUnits: number;

@@ -10,6 +10,7 @@ import type { DatasetName, Organization } from "../../supabase/functions/_shared
 import { DATASETS } from "../../supabase/functions/_shared/posture/datasets.ts";
 import { liveFacts, liveView } from "../../supabase/functions/_shared/posture/refresh.ts";
 import { emulator, freshAccount, type Invocation, invoke } from "./stack.ts";
+import type { PostureSummary } from "../emulator/posture-support.ts";
 
 export type TenantKey = keyof typeof TENANT_IDS;
 export const TENANTS = Object.keys(TENANT_IDS) as TenantKey[];
@@ -102,40 +103,11 @@ export async function liveDetails(org: Organization, fetchedAt: string) {
   return (userId: string): any => DATASETS["user-details"].view(facts, { userId });
 }
 
-export interface TruthUser {
-  id: string;
-  userPrincipalName: string;
-  kind: string;
-  accountEnabled: boolean;
-  isAdmin: boolean;
-  perUserMfaState: string;
-  isMfaRegistered: boolean;
-  methodsRegistered: string[];
-  conditionalAccess: { enforcedBy: string[]; conditionalBy: string[]; reportOnlyBy: string[] };
-  groups: string[];
-  devices: number;
-}
-
-export interface Truth {
-  licensing: { entraP1: boolean; entraP2: boolean; intune: boolean };
-  securityDefaults: boolean;
-  reportSettings: { displayConcealedNames: boolean };
-  skus: {
-    skuPartNumber: string;
-    skuId: string;
-    displayName: string;
-    free: boolean;
-    capabilityStatus: string;
-    consumedUnits: number;
-    prepaidUnits: { enabled: number };
-  }[];
-  conditionalAccess: { id: string; displayName: string; state: string; requiresMfa: string }[];
-  devices: Record<string, number>;
-  users: TruthUser[];
-}
+/** The emulator's posture summary of a tenant (GET /_emulator/posture/tenants/:tenant). */
+export type { PostureSummary as Truth, SummaryUser as TruthUser } from "../emulator/posture-support.ts";
 
 /** The emulator's ground truth for a tenant (its own evaluation of MFA, licences, devices). */
-export function truth(tenant: TenantKey): Promise<Truth> {
+export function truth(tenant: TenantKey): Promise<PostureSummary> {
   return emulator(`posture/tenants/${tenant}`);
 }
 
