@@ -63,9 +63,9 @@ export async function batch(
     for (const [id, result] of answered) results.set(id, result);
     const throttled = pending.filter((item) => RETRYABLE.has(answered.get(item.id)?.status ?? 0));
     if (!throttled.length) break;
-    // Without a Retry-After (some throttles send none), a growing, jittered wait: callers throttled
-    // together must not all come back in the same second.
-    const fallback = 2 ** round * (0.5 + Math.random());
+    // Without a Retry-After (some throttles send none), a growing, jittered wait (at most 12 s):
+    // callers throttled together must not all come back in the same second.
+    const fallback = Math.min(8, 2 ** round) * (0.5 + Math.random());
     const wait = Math.max(
       ...throttled.map((i) => retryAfterSeconds(answered.get(i.id)!.headers.get("retry-after")) ?? fallback),
     );

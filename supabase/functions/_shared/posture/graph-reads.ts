@@ -9,7 +9,6 @@ import { retryAfterSeconds } from "../graph.ts";
 import { classify, type Failure, failureOf, type Outcome } from "./failures.ts";
 import { parseReport } from "./report-csv.ts";
 
-const RETRYABLE = new Set([429, 503, 504]);
 /** A throttled read is sent at most this often (Graph's SDK retries five times too). */
 const ATTEMPTS = 6;
 
@@ -185,39 +184,23 @@ export class GraphReads {
   }
 
   /**
-   * One envelope, then again for its throttled items alone (429, 503, 504), up to ATTEMPTS times and
-   * while the refresh's time allows: after Retry-After, or, where Graph sends none (conditional
-   * access, Identity Protection), after a growing delay with jitter, so that refreshers of one tenant
-   * do not collide again.
+   * One envelope; its throttled items (429, 503, 504) go again on their own, up to ATTEMPTS times
+   * while the refresh's time allows (see graph-batch.ts for the waits).
    */
   async #send(chunk: Pending[]) {
     this.stats.envelopes++;
-    let waiting = chunk.map((p, i) => ({ p, id: String(i + 1) }));
-    for (let attempt = 1; waiting.length; attempt++) {
-      let results: Map<string, BatchResult>;
-      try {
-        const items = waiting.map((w) => ({ id: w.id, url: w.p.url }));
-        results = await batch(this.client, items, { deadline: this.deadline, maxRounds: 1 });
-      } catch (error) {
-        for (const w of waiting) w.p.reject(error);
-        return;
-      }
-      const throttled = waiting.filter((w) => RETRYABLE.has(results.get(w.id)?.status ?? 0));
-      const seconds = Math.max(
-        0,
-        ...throttled.map((w) =>
-          retryAfterSeconds(results.get(w.id)!.headers.get("retry-after")) ??
-            Math.min(8, 2 ** attempt) * (0.5 + Math.random() / 2)
-        ),
-      );
-      const retry = attempt < ATTEMPTS && Date.now() + seconds * 1000 < this.deadline ? throttled : [];
-      for (const w of waiting) {
-        const result = results.get(w.id);
-        if (!result) w.p.reject(new Error("Graph's $batch answer left a request out"));
-        else if (!retry.includes(w)) w.p.resolve(result);
-      }
-      if (retry.length) await new Promise((r) => setTimeout(r, seconds * 1000));
-      waiting = retry;
+    let results: Map<string, BatchResult>;
+    try {
+      const items = chunk.map((p, i) => ({ id: String(i + 1), url: p.url }));
+      results = await batch(this.client, items, { deadline: this.deadline, maxRounds: ATTEMPTS });
+    } catch (error) {
+      for (const p of chunk) p.reject(error);
+      return;
     }
+    chunk.forEach((p, i) => {
+      const result = results.get(String(i + 1));
+      if (result) p.resolve(result);
+      else p.reject(new Error("Graph's $batch answer left a request out"));
+    });
   }
 }
