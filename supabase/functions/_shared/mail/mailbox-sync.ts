@@ -171,7 +171,7 @@ async function readPage(
 export async function syncMailbox(
   mailboxId: string,
   deadline: number,
-  stopping: AbortSignal = new AbortController().signal,
+  stopping: AbortSignal,
 ): Promise<Outcome> {
   const mailbox = await loadMailbox(mailboxId);
   if (!mailbox || !mailbox.enabled) {
